@@ -1,0 +1,39 @@
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import type { SupergraphSdlHook } from '@apollo/gateway';
+
+/**
+ * Serves the supergraph from a file, and hands the gateway the new schema when the file
+ * changes (a composition that fails to load keeps the previous schema and logs why).
+ */
+export function supergraphFromFile(path: string, watchForChanges: boolean): SupergraphSdlHook {
+  return async ({ update, healthCheck }) => {
+    const read = () => readFileSync(path, 'utf8');
+    let current = read();
+    let watcher: FSWatcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    if (watchForChanges) {
+      watcher = watch(path, () => {
+        clearTimeout(timer);
+        timer = setTimeout(async () => {
+          try {
+            const next = read();
+            if (next === current || next.trim() === '') return;
+            await healthCheck(next).catch((error: unknown) => console.warn(`[gateway] subgraph health check failed after supergraph change: ${String(error)}`));
+            update(next);
+            current = next;
+            console.log(`[gateway] reloaded supergraph from ${path}`);
+          } catch (error) {
+            console.error(`[gateway] kept the previous supergraph; ${path} did not load: ${String(error)}`);
+          }
+        }, 100);
+      });
+    }
+    return {
+      supergraphSdl: current,
+      cleanup: async () => {
+        clearTimeout(timer);
+        watcher?.close();
+      },
+    };
+  };
+}

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error code the product raises on purpose, declared once. Resolvers throw through
+ * `raise`, so each error carries `extensions.code` from this table and nothing invents codes inline.
+ */
+export const ERRORS = {
+  BAD_USER_INPUT: { status: 400, description: 'An argument is malformed or out of range; the message names it.' },
+  NOT_FOUND: { status: 404, description: 'The record does not exist in this subsidiary.' },
+  WRONG_SUBSIDIARY: { status: 403, description: 'The id or data belongs to another subsidiary.' },
+  VERSION_CONFLICT: { status: 409, description: 'The record changed since the version the caller read.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, description: 'The idempotency key was already used for a different request.' },
+  INVALID_STATE: { status: 409, description: 'The record is in a state that does not allow this change (e.g. archived).' },
+  EXCHANGE_RATE_MISSING: { status: 422, description: 'No exchange rate is recorded for a currency and fiscal year the report needs.' },
+  CONSOLIDATION_INCOMPLETE: { status: 503, description: 'A subsidiary is missing from a consolidated figure; ask with allowPartial for a partial figure.' },
+  SUBSIDIARY_UNAVAILABLE: { status: 503, description: "A subsidiary's subgraph or database did not answer." },
+  INTERNAL_SERVER_ERROR: { status: 500, description: 'Unexpected failure; details are logged, not returned.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function raise(code: ErrorCode, message: string, details: Record<string, unknown> = {}): never {
+  throw new GraphQLError(message, { extensions: { code, ...details } });
+}
+
+export function badInput(message: string, field?: string): never {
+  return raise('BAD_USER_INPUT', message, field ? { field } : {});
+}

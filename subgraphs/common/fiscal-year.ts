@@ -1,0 +1,52 @@
+/**
+ * Fiscal calendars. A calendar starts in a given month and names each fiscal year either by the
+ * calendar year it ends in (NEC: "fiscal 2024" = 1 April 2023 – 31 March 2024) or by the year it
+ * starts in (Japan's government). Dates are local calendar dates "YYYY-MM-DD" in the
+ * subsidiary's time zone, so no clock or time zone enters the computation.
+ */
+
+export interface FiscalCalendar {
+  /** 1 = January … 12 = December. */
+  startMonth: number;
+  naming: 'END_YEAR' | 'START_YEAR';
+}
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(text: string): boolean {
+  const match = DATE_PATTERN.exec(text);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function parts(date: string): { year: number; month: number } {
+  if (!isIsoDate(date)) throw new RangeError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
+}
+
+/** The fiscal year, by the calendar's naming rule, that contains the date. */
+export function fiscalYearOf(date: string, calendar: FiscalCalendar): number {
+  const { year, month } = parts(date);
+  const startYear = month >= calendar.startMonth ? year : year - 1;
+  const endsInNextYear = calendar.startMonth !== 1;
+  return calendar.naming === 'START_YEAR' || !endsInNextYear ? startYear : startYear + 1;
+}
+
+/** First and last day (inclusive) of a fiscal year. */
+export function fiscalYearRange(fiscalYear: number, calendar: FiscalCalendar): { start: string; end: string } {
+  const endsInNextYear = calendar.startMonth !== 1;
+  const startYear = calendar.naming === 'END_YEAR' && endsInNextYear ? fiscalYear - 1 : fiscalYear;
+  const start = new Date(Date.UTC(startYear, calendar.startMonth - 1, 1));
+  const end = new Date(Date.UTC(startYear + 1, calendar.startMonth - 1, 0));
+  return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
+}
+
+/** Today's date in a time zone, as "YYYY-MM-DD". */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Fiscal years the API accepts, and the longest range one request may span. */
+export const FISCAL_YEAR_LIMITS = { min: 1990, max: 2100, maxSpan: 30 } as const;

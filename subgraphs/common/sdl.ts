@@ -1,0 +1,23 @@
+import { catalogSdl } from './catalog';
+
+/** SDL every subgraph shares: the federation link, scalars, shared enums and value types. */
+export function commonSdl(imports: readonly string[]): string {
+  const linked = ['@key', '@shareable', ...imports].map((name) => `"${name}"`).join(', ');
+  return `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${linked}])
+
+"""An exact decimal number, serialised as a string such as "1234.50". Never a float."""
+scalar Decimal
+
+"""A calendar date "YYYY-MM-DD", local to the subsidiary that recorded it."""
+scalar Date
+
+${catalogSdl()}
+
+"""An exact amount with its ISO 4217 currency."""
+type Money @shareable {
+  amount: Decimal!
+  currency: String!
+}
+`;
+}

@@ -1,0 +1,235 @@
+import { GraphQLError } from 'graphql';
+import { Decimal, Rational } from '../common/decimal';
+import { crossRate, money, roundToCurrency, sumDecimals } from '../common/money';
+import { GROUP_BASE_CURRENCY, type SubsidiaryConfig } from '../common/registry';
+import type { CauseArea, ContributionType } from '../common/catalog';
+import type { GoalDocument } from './documents';
+import type { ReportParams } from './report-params';
+
+/** One subsidiary's figures as they arrive through @requires (amounts are decimal strings, local currency). */
+export interface ArrivedReport {
+  currency: string;
+  cells: { groupFiscalYear: number; causeArea: CauseArea; contributionType: ContributionType; amount: string; expenseCount: number }[];
+  volunteering: { groupFiscalYear: number; newRegistrations: number; participants: number; hours: string }[];
+}
+
+export interface RateQuote {
+  currency: string;
+  fiscalYear: number;
+  jpyPerUnit: Decimal;
+  source: string | null;
+}
+
+interface Cell {
+  subsidiary: SubsidiaryConfig;
+  groupFiscalYear: number;
+  causeArea: CauseArea;
+  contributionType: ContributionType;
+  amount: Decimal;
+  expenseCount: number;
+}
+
+function incomplete(missing: SubsidiaryConfig[], what: string): GraphQLError {
+  const codes = missing.map((subsidiary) => subsidiary.code);
+  return new GraphQLError(
+    `${what} is incomplete: no figures from ${missing.map((subsidiary) => `${subsidiary.name} (${subsidiary.code})`).join(', ')}. Ask with allowPartial: true for a partial figure.`,
+    { extensions: { code: 'CONSOLIDATION_INCOMPLETE', missingSubsidiaries: codes } },
+  );
+}
+
+/** A well-formed arrival has cells and volunteering lists; anything else (null, {}, an error's null) is missing. */
+export function arrivedReport(value: unknown): ArrivedReport | null {
+  if (!value || typeof value !== 'object') return null;
+  const { currency, cells, volunteering } = value as Partial<ArrivedReport>;
+  return typeof currency === 'string' && Array.isArray(cells) && Array.isArray(volunteering) ? { currency, cells, volunteering } : null;
+}
+
+/**
+ * Turns the subsidiaries' local-currency figures into group figures: each line is converted with
+ * the average rate of its group fiscal year, summed exactly, and rounded once. A figure that would
+ * lack a subsidiary is refused (CONSOLIDATION_INCOMPLETE) unless the caller allowed partial figures.
+ */
+export class Consolidation {
+  private readonly cells: Cell[];
+  private readonly arrived: Map<string, ArrivedReport>;
+  readonly missing: SubsidiaryConfig[];
+  private readonly rates: Map<string, RateQuote>;
+
+  constructor(
+    readonly params: ReportParams,
+    private readonly subsidiaries: readonly SubsidiaryConfig[],
+    reports: readonly (ArrivedReport | null)[],
+    rates: readonly RateQuote[],
+  ) {
+    this.arrived = new Map();
+    this.missing = [];
+    subsidiaries.forEach((subsidiary, index) => {
+      const report = reports[index] ?? null;
+      if (report && report.currency === subsidiary.currency) this.arrived.set(subsidiary.code, report);
+      else this.missing.push(subsidiary);
+    });
+    this.cells = subsidiaries.flatMap((subsidiary) =>
+      (this.arrived.get(subsidiary.code)?.cells ?? []).map((cell) => ({ ...cell, subsidiary, amount: Decimal.parse(cell.amount) })),
+    );
+    this.rates = new Map(rates.map((rate) => [`${rate.currency}:${rate.fiscalYear}`, rate]));
+  }
+
+  get complete(): boolean {
+    return this.missing.length === 0;
+  }
+
+  completeness() {
+    return {
+      complete: this.complete,
+      included: this.subsidiaries.filter((subsidiary) => this.arrived.has(subsidiary.code)).map((subsidiary) => subsidiary.code),
+      missing: this.missing.map((subsidiary) => ({
+        code: subsidiary.code,
+        name: subsidiary.name,
+        reason: `No figures arrived from the ${subsidiary.key} subgraph (unavailable or failed)`,
+      })),
+    };
+  }
+
+  /** Throws unless the figure may be shown: complete, or partial figures were asked for. */
+  private guard(what: string): void {
+    if (!this.complete && !this.params.allowPartial) throw incomplete(this.missing, what);
+  }
+
+  private quote(currency: string, fiscalYear: number): RateQuote {
+    if (currency === GROUP_BASE_CURRENCY) return { currency, fiscalYear, jpyPerUnit: Decimal.parse('1'), source: 'Base currency' };
+    const rate = this.rates.get(`${currency}:${fiscalYear}`);
+    if (!rate) {
+      throw new GraphQLError(`No exchange rate is recorded for ${currency} in fiscal year ${fiscalYear}; headquarters must add it before this report can be converted`, {
+        extensions: { code: 'EXCHANGE_RATE_MISSING', currency, fiscalYear },
+      });
+    }
+    return rate;
+  }
+
+  /** Exact factor from a local currency into the reporting currency for one fiscal year. */
+  private factor(currency: string, fiscalYear: number): Rational {
+    if (currency === this.params.currency) return Rational.of(1n, 1n);
+    return crossRate(this.quote(currency, fiscalYear).jpyPerUnit, this.quote(this.params.currency, fiscalYear).jpyPerUnit);
+  }
+
+  private convert(cells: readonly Cell[]): Decimal {
+    let exact = Rational.ZERO;
+    for (const cell of cells) exact = exact.add(cell.amount.toRational().multiply(this.factor(cell.subsidiary.currency, cell.groupFiscalYear)));
+    return roundToCurrency(exact, this.params.currency);
+  }
+
+  private consolidated(cells: readonly Cell[]) {
+    return { amount: money(this.convert(cells), this.params.currency).amount, currency: this.params.currency, partial: !this.complete };
+  }
+
+  private breakdown<K extends string | number>(what: string, keyOf: (cell: Cell) => K) {
+    this.guard(what);
+    const groups = new Map<K, Cell[]>();
+    for (const cell of this.cells) {
+      const key = keyOf(cell);
+      groups.set(key, [...(groups.get(key) ?? []), cell]);
+    }
+    return [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, cells]) => ({ key, amount: this.consolidated(cells), expenseCount: cells.reduce((sum, cell) => sum + cell.expenseCount, 0) }));
+  }
+
+  total() {
+    this.guard('The group total');
+    return this.consolidated(this.cells);
+  }
+
+  byCauseArea() {
+    return this.breakdown('The breakdown by cause area', (cell) => cell.causeArea).map(({ key, ...rest }) => ({ causeArea: key, ...rest }));
+  }
+
+  byContributionType() {
+    return this.breakdown('The breakdown by contribution type', (cell) => cell.contributionType).map(({ key, ...rest }) => ({ contributionType: key, ...rest }));
+  }
+
+  byFiscalYear() {
+    return this.breakdown('The breakdown by fiscal year', (cell) => cell.groupFiscalYear).map(({ key, ...rest }) => ({ fiscalYear: key, ...rest }));
+  }
+
+  /** One line per subsidiary: its local total, the rates used, and the converted amount (null when missing). */
+  bySubsidiary() {
+    return this.subsidiaries.map((subsidiary) => {
+      const available = this.arrived.has(subsidiary.code);
+      const cells = this.cells.filter((cell) => cell.subsidiary === subsidiary);
+      const years = [...new Set(cells.map((cell) => cell.groupFiscalYear))].sort();
+      return {
+        code: subsidiary.code,
+        name: subsidiary.name,
+        available,
+        local: available ? money(sumDecimals(cells.map((cell) => cell.amount)), subsidiary.currency) : null,
+        converted: available ? money(this.convert(cells), this.params.currency) : null,
+        ratesUsed: years.map((fiscalYear) => ({
+          currency: subsidiary.currency,
+          fiscalYear,
+          rate: this.rateText(this.factor(subsidiary.currency, fiscalYear)),
+          source: subsidiary.currency === this.params.currency ? 'Same currency' : this.quote(subsidiary.currency, fiscalYear).source,
+        })),
+        expenseCount: available ? cells.reduce((sum, cell) => sum + cell.expenseCount, 0) : null,
+      };
+    });
+  }
+
+  /** A rate shown to people: exact when it terminates within 10 digits, else rounded to 10. */
+  private rateText(rate: Rational): string {
+    return rate.round(10).trimmed().toString();
+  }
+
+  private volunteeringRows() {
+    return [...this.arrived.values()].flatMap((report) => report.volunteering);
+  }
+
+  volunteering() {
+    this.guard('The volunteering total');
+    const rows = this.volunteeringRows();
+    return {
+      newRegistrations: rows.reduce((sum, row) => sum + row.newRegistrations, 0),
+      participants: rows.reduce((sum, row) => sum + row.participants, 0),
+      hours: sumDecimals(rows.map((row) => Decimal.parse(row.hours))).toString(),
+      partial: !this.complete,
+    };
+  }
+
+  private metric(goal: GoalDocument, years: readonly number[]): number {
+    const rows = this.volunteeringRows().filter((row) => years.includes(row.groupFiscalYear));
+    switch (goal.metric) {
+      case 'NEW_VOLUNTEER_REGISTRANTS':
+        return rows.reduce((sum, row) => sum + row.newRegistrations, 0);
+      case 'VOLUNTEER_PARTICIPANTS':
+        return rows.reduce((sum, row) => sum + row.participants, 0);
+      case 'VOLUNTEER_HOURS':
+        return Number(sumDecimals(rows.map((row) => Decimal.parse(row.hours))).round(0).toString());
+    }
+  }
+
+  /** Progress of each goal over the part of its period that the report covers. */
+  goals(goals: readonly GoalDocument[]) {
+    this.guard('Goal progress');
+    const { from, to } = this.params;
+    return goals.flatMap((goal) => {
+      const first = Math.max(goal.fromFiscalYear, from);
+      const last = Math.min(goal.toFiscalYear, to);
+      if (first > last) return [];
+      const years = Array.from({ length: last - first + 1 }, (_, index) => first + index);
+      const periods = goal.cadence === 'PER_FISCAL_YEAR' ? years.map((year) => ({ fiscalYear: year, years: [year] })) : [{ fiscalYear: null, years }];
+      const fullyCovered = goal.cadence === 'PER_FISCAL_YEAR' || (first === goal.fromFiscalYear && last === goal.toFiscalYear);
+      return periods.map(({ fiscalYear, years: covered }) => {
+        const actual = this.metric(goal, covered);
+        return {
+          goal,
+          fiscalYear,
+          target: goal.target,
+          actual,
+          progressPercent: goal.target > 0 ? Rational.of(BigInt(actual) * 100n, BigInt(goal.target)).round(1).toString() : '0.0',
+          achieved: actual >= goal.target,
+          periodFullyCovered: fullyCovered,
+          partial: !this.complete,
+        };
+      });
+    });
+  }
+}

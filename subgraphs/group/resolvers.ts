@@ -1,0 +1,117 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { raise } from '../common/errors';
+import { isCurrencyCode } from '../common/currencies';
+import { fromDecimal128 } from '../common/mongo';
+import { formatReportKey } from '../common/report-key';
+import { scalarResolvers } from '../common/scalars';
+import { SUBSIDIARIES, subsidiaryByCode, subsidiaryOwning, type SubsidiaryConfig } from '../common/registry';
+import { CAUSE_AREAS } from '../common/catalog';
+import { FISCAL_YEAR_LIMITS } from '../common/fiscal-year';
+import { regionalTypeNames } from '../kit/schema';
+import { Consolidation, arrivedReport } from './consolidation';
+import type { ExchangeRateDocument, GoalDocument } from './documents';
+import { formatReportId, parseReportId, reportParams, type GroupReportArgs, type ReportParams } from './report-params';
+import type { GroupStore } from './store';
+
+export interface GroupContext {
+  store: GroupStore;
+}
+
+const typed = (typeName: string) => ({ __resolveType: (value: { __typename: string }) => value.__typename ?? typeName });
+
+function subsidiaryView(subsidiary: SubsidiaryConfig) {
+  return {
+    __typename: regionalTypeNames(subsidiary).subsidiary,
+    ...subsidiary,
+    fiscalYearStartMonth: subsidiary.fiscalCalendar.startMonth,
+  };
+}
+
+function rateView(rate: ExchangeRateDocument) {
+  return { ...rate, jpyPerUnit: fromDecimal128(rate.jpyPerUnit).toString(), source: rate.source };
+}
+
+function goalView(goal: GoalDocument) {
+  return { ...goal, id: goal._id };
+}
+
+function reportView(params: ReportParams) {
+  return {
+    id: formatReportId(params),
+    fromFiscalYear: params.from,
+    toFiscalYear: params.to,
+    currency: params.currency,
+    causeArea: params.causeArea,
+    contributionType: params.contributionType,
+    subsidiaries: SUBSIDIARIES.map((subsidiary) => ({
+      __typename: regionalTypeNames(subsidiary).report,
+      id: formatReportKey({ code: subsidiary.code, span: params, causeArea: params.causeArea, contributionType: params.contributionType }),
+    })),
+  };
+}
+
+type ResolvedReport = ReturnType<typeof reportView> & { consolidation: Consolidation; goalDocuments: GoalDocument[] };
+
+export function groupResolvers(): GraphQLResolverMap<GroupContext> {
+  const perSubsidiary = Object.fromEntries(
+    SUBSIDIARIES.map((subsidiary) => [
+      regionalTypeNames(subsidiary).subsidiary,
+      { __resolveReference: (reference: { code: string }) => (reference.code === subsidiary.code ? subsidiaryView(subsidiary) : null) },
+    ]),
+  );
+  const report = (field: (consolidation: Consolidation, parent: ResolvedReport) => unknown) => (parent: ResolvedReport) =>
+    field(parent.consolidation, parent);
+
+  return {
+    ...scalarResolvers,
+    Subsidiary: typed('Subsidiary'),
+    Initiative: typed('Initiative'),
+    SubsidiaryReport: typed('SubsidiaryReport'),
+    ...perSubsidiary,
+
+    Query: {
+      subsidiaries: () => SUBSIDIARIES.map(subsidiaryView),
+      subsidiary: (_root: unknown, { code }: { code: string }) => {
+        const subsidiary = subsidiaryByCode(code);
+        return subsidiary ? subsidiaryView(subsidiary) : null;
+      },
+      initiative: (_root: unknown, { id }: { id: string }) => {
+        if (id.length > 40) raise('BAD_USER_INPUT', 'id must be at most 40 characters', { field: 'id' });
+        const owner = subsidiaryOwning(id);
+        return owner ? { __typename: regionalTypeNames(owner).initiative, id } : null;
+      },
+      causeAreas: async (_root: unknown, _args: unknown, { store }: GroupContext) => {
+        const stored = new Map((await store.causeAreas()).map((area) => [area._id, area]));
+        return CAUSE_AREAS.map((area) => ({ ...area, description: stored.get(area.code)?.description ?? area.name }));
+      },
+      exchangeRates: async (_root: unknown, args: { fiscalYear?: number | null; currency?: string | null }, { store }: GroupContext) => {
+        const { min, max } = FISCAL_YEAR_LIMITS;
+        if (args.fiscalYear != null && (args.fiscalYear < min || args.fiscalYear > max)) raise('BAD_USER_INPUT', `fiscalYear must be from ${min} to ${max}`, { field: 'fiscalYear' });
+        if (args.currency != null && !isCurrencyCode(args.currency)) raise('BAD_USER_INPUT', `currency "${args.currency.slice(0, 10)}" is not an ISO 4217 code`, { field: 'currency' });
+        return (await store.rates({ fiscalYear: args.fiscalYear ?? null, currency: args.currency ?? null })).map(rateView);
+      },
+      goals: async (_root: unknown, _args: unknown, { store }: GroupContext) => (await store.goals()).map(goalView),
+      groupReport: (_root: unknown, args: GroupReportArgs) => reportView(reportParams(args)),
+    },
+
+    GroupReport: {
+      /** Called with the subsidiaries' figures that @requires gathered; builds the consolidation once per report. */
+      __resolveReference: async (reference: { id: string; subsidiaries?: unknown[] }, { store }: GroupContext): Promise<ResolvedReport> => {
+        const params = parseReportId(reference.id);
+        const arrivals = reference.subsidiaries ?? [];
+        const [rates, goalDocuments] = await Promise.all([store.ratesForSpan(params.from, params.to), store.goals()]);
+        const quotes = rates.map((rate) => ({ currency: rate.currency, fiscalYear: rate.fiscalYear, jpyPerUnit: fromDecimal128(rate.jpyPerUnit), source: rate.source }));
+        const consolidation = new Consolidation(params, SUBSIDIARIES, SUBSIDIARIES.map((_, index) => arrivedReport(arrivals[index])), quotes);
+        return { ...reportView(params), consolidation, goalDocuments };
+      },
+      completeness: report((consolidation) => consolidation.completeness()),
+      total: report((consolidation) => consolidation.total()),
+      bySubsidiary: report((consolidation) => consolidation.bySubsidiary()),
+      byCauseArea: report((consolidation) => consolidation.byCauseArea()),
+      byContributionType: report((consolidation) => consolidation.byContributionType()),
+      byFiscalYear: report((consolidation) => consolidation.byFiscalYear()),
+      volunteering: report((consolidation) => consolidation.volunteering()),
+      goals: report((consolidation, parent) => consolidation.goals(parent.goalDocuments).map((progress) => ({ ...progress, goal: goalView(progress.goal) }))),
+    },
+  };
+}

@@ -1,0 +1,245 @@
+import { commonSdl } from '../common/sdl';
+import { SUBSIDIARIES } from '../common/registry';
+import { regionalTypeNames } from '../kit/schema';
+
+/** The fields of each subsidiary report that the consolidation needs, as one @requires selection. */
+export function consolidationRequires(): string {
+  const fragments = SUBSIDIARIES.map(
+    (subsidiary) =>
+      `... on ${regionalTypeNames(subsidiary).report} { currency cells { groupFiscalYear causeArea contributionType amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } }`,
+  );
+  return `subsidiaries { ${fragments.join(' ')} }`;
+}
+
+export function groupSdl(): string {
+  const requires = `@requires(fields: "${consolidationRequires()}")`;
+  const perSubsidiary = SUBSIDIARIES.map((subsidiary) => {
+    const names = regionalTypeNames(subsidiary);
+    return `
+type ${names.subsidiary} implements Subsidiary @key(fields: "code") {
+  code: ID!
+  name: String!
+  legalName: String!
+  country: String!
+  currency: String!
+  fiscalYearStartMonth: Int!
+  timeZone: String!
+}
+
+type ${names.initiative} implements Initiative @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+type ${names.report} implements SubsidiaryReport @key(fields: "id") {
+  id: ID!
+  currency: String @external
+  cells: [ReportCell!] @external
+  volunteering: [VolunteeringCell!] @external
+}`;
+  }).join('\n');
+
+  return `${commonSdl(['@external', '@requires'])}
+"""A company of the group. Regional subgraphs add its initiatives and volunteering."""
+interface Subsidiary {
+  code: ID!
+  name: String!
+  legalName: String!
+  country: String!
+  "ISO 4217 currency its amounts are recorded in."
+  currency: String!
+  "First month (1–12) of its own fiscal year."
+  fiscalYearStartMonth: Int!
+  timeZone: String!
+}
+
+interface Initiative {
+  id: ID!
+}
+
+interface SubsidiaryReport {
+  id: ID!
+}
+
+type ReportCell @shareable {
+  groupFiscalYear: Int!
+  causeArea: CauseArea!
+  contributionType: ContributionType!
+  amount: Decimal!
+  expenseCount: Int!
+}
+
+type VolunteeringCell @shareable {
+  groupFiscalYear: Int!
+  newRegistrations: Int!
+  participants: Int!
+  hours: Decimal!
+}
+${perSubsidiary}
+
+type CauseAreaInfo {
+  code: CauseArea!
+  name: String!
+  "The matching B4SI issue."
+  b4siIssue: String!
+  description: String!
+}
+
+"Average rate of a group fiscal year: JPY for one unit of the currency."
+type ExchangeRate {
+  currency: String!
+  fiscalYear: Int!
+  jpyPerUnit: Decimal!
+  kind: String!
+  source: String
+  asOf: Date!
+  illustrative: Boolean!
+}
+
+enum GoalMetric {
+  NEW_VOLUNTEER_REGISTRANTS
+  VOLUNTEER_PARTICIPANTS
+  VOLUNTEER_HOURS
+}
+
+enum GoalCadence {
+  "The target applies to each fiscal year of the period."
+  PER_FISCAL_YEAR
+  "The target applies to the period as a whole."
+  CUMULATIVE
+}
+
+type Goal {
+  id: ID!
+  title: String!
+  metric: GoalMetric!
+  cadence: GoalCadence!
+  fromFiscalYear: Int!
+  toFiscalYear: Int!
+  target: Int!
+  unit: String!
+  source: String
+  illustrative: Boolean!
+}
+
+type Query {
+  subsidiaries: [Subsidiary!]!
+  subsidiary(code: ID!): Subsidiary
+  "Routed to the owning subsidiary by the id's prefix (\\"IN-…\\" is NEC India's). Null when no subsidiary has that prefix or the initiative does not exist."
+  initiative(id: ID!): Initiative
+  causeAreas: [CauseAreaInfo!]!
+  exchangeRates(fiscalYear: Int, currency: String): [ExchangeRate!]!
+  goals: [Goal!]!
+  """
+  Consolidated figures of the whole group for one group fiscal year (fiscalYear) or a range
+  (fromFiscalYear–toFiscalYear), converted into the reporting currency (JPY unless given) with
+  each fiscal year's average rate, rounded once per line shown.
+  """
+  groupReport(
+    fiscalYear: Int
+    fromFiscalYear: Int
+    toFiscalYear: Int
+    currency: String = "JPY"
+    causeArea: CauseArea
+    contributionType: ContributionType
+    "When true, totals are given even if a subsidiary is missing, marked partial."
+    allowPartial: Boolean = false
+  ): GroupReport!
+}
+
+type MissingSubsidiary {
+  code: ID!
+  name: String!
+  reason: String!
+}
+
+type Completeness {
+  complete: Boolean!
+  included: [ID!]!
+  missing: [MissingSubsidiary!]!
+}
+
+"A consolidated amount. partial is true when a subsidiary's figures are missing from it."
+type ConsolidatedAmount {
+  amount: Decimal!
+  currency: String!
+  partial: Boolean!
+}
+
+type RateUsed {
+  currency: String!
+  fiscalYear: Int!
+  "Units of the reporting currency for one unit of the local currency."
+  rate: Decimal!
+  source: String
+}
+
+type SubsidiaryTotal {
+  code: ID!
+  name: String!
+  "Whether the subsidiary's figures arrived."
+  available: Boolean!
+  local: Money
+  converted: Money
+  ratesUsed: [RateUsed!]!
+  expenseCount: Int
+}
+
+type CauseAreaTotal {
+  causeArea: CauseArea!
+  amount: ConsolidatedAmount!
+  expenseCount: Int!
+}
+
+type ContributionTypeTotal {
+  contributionType: ContributionType!
+  amount: ConsolidatedAmount!
+  expenseCount: Int!
+}
+
+type FiscalYearTotal {
+  fiscalYear: Int!
+  amount: ConsolidatedAmount!
+  expenseCount: Int!
+}
+
+type VolunteeringTotals {
+  newRegistrations: Int!
+  participants: Int!
+  hours: Decimal!
+  partial: Boolean!
+}
+
+type GoalProgress {
+  goal: Goal!
+  "The fiscal year of a PER_FISCAL_YEAR target; null for a CUMULATIVE one."
+  fiscalYear: Int
+  target: Int!
+  actual: Int!
+  "actual / target, as a percentage with one decimal."
+  progressPercent: Decimal!
+  achieved: Boolean!
+  "False when the report's range covers only part of a cumulative goal's period."
+  periodFullyCovered: Boolean!
+  partial: Boolean!
+}
+
+type GroupReport @key(fields: "id") {
+  id: ID!
+  fromFiscalYear: Int!
+  toFiscalYear: Int!
+  currency: String!
+  causeArea: CauseArea
+  contributionType: ContributionType
+  subsidiaries: [SubsidiaryReport!]!
+  completeness: Completeness! ${requires}
+  "Null, with an error naming the missing subsidiaries, when the report is incomplete and allowPartial is false."
+  total: ConsolidatedAmount ${requires}
+  bySubsidiary: [SubsidiaryTotal!]! ${requires}
+  byCauseArea: [CauseAreaTotal!] ${requires}
+  byContributionType: [ContributionTypeTotal!] ${requires}
+  byFiscalYear: [FiscalYearTotal!] ${requires}
+  volunteering: VolunteeringTotals ${requires}
+  goals: [GoalProgress!] ${requires}
+}
+`;
+}

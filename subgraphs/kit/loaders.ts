@@ -1,0 +1,25 @@
+import DataLoader from 'dataloader';
+import type { ExpenseDocument, InitiativeDocument } from './documents';
+import type { InitiativeExpenseTotals } from './store/expenses';
+import type { RegionalStore } from './store';
+
+function perFiscalYear<V>(build: (fiscalYear: number | null) => DataLoader<string, V>) {
+  const loaders = new Map<number | null, DataLoader<string, V>>();
+  return (fiscalYear: number | null): DataLoader<string, V> => {
+    let loader = loaders.get(fiscalYear);
+    if (!loader) loaders.set(fiscalYear, (loader = build(fiscalYear)));
+    return loader;
+  };
+}
+
+/** Per-request batching: one database round trip per list level, whatever the number of parents. */
+export function createRegionalLoaders(store: RegionalStore) {
+  return {
+    initiative: new DataLoader<string, InitiativeDocument | null>((ids) => store.initiatives.findByIds(ids)),
+    expense: new DataLoader<string, ExpenseDocument | null>((ids) => store.expenses.findByIds(ids)),
+    expensesOf: perFiscalYear((fiscalYear) => new DataLoader<string, ExpenseDocument[]>((ids) => store.expenses.listByInitiatives(ids, fiscalYear))),
+    totalsOf: perFiscalYear((fiscalYear) => new DataLoader<string, InitiativeExpenseTotals>((ids) => store.expenses.totalsByInitiatives(ids, fiscalYear))),
+  };
+}
+
+export type RegionalLoaders = ReturnType<typeof createRegionalLoaders>;

@@ -1,0 +1,239 @@
+import type { GraphQLFieldResolver } from 'graphql';
+import { raise } from '../common/errors';
+import { fiscalYearOf } from '../common/fiscal-year';
+import { toDecimal128 } from '../common/mongo';
+import { GROUP_FISCAL_CALENDAR, type SubsidiaryConfig } from '../common/registry';
+import type { CauseArea, ContributionType, InitiativeStatus, Motivation, PartnerKind } from '../common/catalog';
+import type { RegionalContext } from './context';
+import type { ExpenseDocument, InitiativeDocument, Outcome, Partner } from './documents';
+import { REGIONAL_MUTATIONS, regionalMutationName } from './schema';
+import type { ExpenseFields } from './store/expenses';
+import type { InitiativeFields } from './store/initiatives';
+import {
+  LIMITS, countOf, dateInRange, listOf, nonNegativeDecimal, optionalText, ownCurrency, ownId, requiredText, valuation,
+} from './validation';
+
+interface PartnerInput { name: string; kind: PartnerKind }
+interface OutcomeInput { description: string; value?: number | null; unit?: string | null }
+
+interface InitiativeInput {
+  title: string;
+  description: string;
+  causeArea: CauseArea;
+  motivation: Motivation;
+  status: InitiativeStatus;
+  startDate: string;
+  endDate?: string | null;
+  partners?: PartnerInput[] | null;
+  beneficiaries?: number | null;
+  participants?: number | null;
+  outcomes?: OutcomeInput[] | null;
+  tags?: string[] | null;
+}
+
+type InitiativeChanges = Partial<InitiativeInput>;
+
+interface ExpenseInput {
+  initiativeId: string;
+  date: string;
+  contributionType: ContributionType;
+  amount?: string | null;
+  quantity?: string | null;
+  unit?: string | null;
+  unitPrice?: string | null;
+  currency?: string | null;
+  valuationBasis?: string | null;
+  description: string;
+}
+
+type ExpenseCorrection = Partial<Omit<ExpenseInput, 'initiativeId' | 'currency'>>;
+
+function partners(list: PartnerInput[] | null | undefined, field: string): Partner[] {
+  return listOf(list, field, LIMITS.partners).map((partner, index) => ({
+    name: requiredText(partner.name, `${field}[${index}].name`, LIMITS.shortTextLength),
+    kind: partner.kind,
+  }));
+}
+
+function outcomes(list: OutcomeInput[] | null | undefined, field: string): Outcome[] {
+  return listOf(list, field, LIMITS.outcomes).map((outcome, index) => {
+    if (outcome.value != null && !Number.isFinite(outcome.value)) raise('BAD_USER_INPUT', `${field}[${index}].value must be a finite number`);
+    return {
+      description: requiredText(outcome.description, `${field}[${index}].description`, LIMITS.shortTextLength),
+      value: outcome.value ?? null,
+      unit: optionalText(outcome.unit, `${field}[${index}].unit`, LIMITS.tagLength),
+    };
+  });
+}
+
+function tags(list: string[] | null | undefined, field: string): string[] {
+  return [...new Set(listOf(list, field, LIMITS.tags).map((tag, index) => requiredText(tag, `${field}[${index}]`, LIMITS.tagLength)))];
+}
+
+/** Validated fields of an initiative from a full input. */
+function initiativeFields(input: InitiativeInput, context: RegionalContext): InitiativeFields {
+  const startDate = dateInRange(input.startDate, 'input.startDate', '2100-12-31');
+  const endDate = input.endDate ? dateInRange(input.endDate, 'input.endDate', '2100-12-31') : null;
+  if (endDate && endDate < startDate) raise('BAD_USER_INPUT', `input.endDate ${endDate} is before input.startDate ${startDate}`, { field: 'input.endDate' });
+  return {
+    title: requiredText(input.title, 'input.title', LIMITS.titleLength),
+    description: requiredText(input.description, 'input.description', LIMITS.descriptionLength),
+    causeArea: input.causeArea,
+    motivation: input.motivation,
+    status: input.status,
+    startDate,
+    endDate,
+    partners: partners(input.partners, 'input.partners'),
+    beneficiaries: countOf(input.beneficiaries, 'input.beneficiaries'),
+    participants: countOf(input.participants, 'input.participants'),
+    outcomes: outcomes(input.outcomes, 'input.outcomes'),
+    tags: tags(input.tags, 'input.tags'),
+    illustrative: false,
+    source: `Recorded by ${context.actor}`,
+  };
+}
+
+function definedOnly<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined && value !== null)) as Partial<T>;
+}
+
+async function openInitiative(id: string, field: string, { subsidiary, store }: RegionalContext): Promise<InitiativeDocument> {
+  const initiative = await store.initiatives.get(ownId(id, subsidiary, field));
+  if (initiative.status === 'ARCHIVED') raise('INVALID_STATE', `Initiative ${id} is archived; restore its status before recording against it`, { id });
+  return initiative;
+}
+
+function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, context: RegionalContext, prefix: string): ExpenseFields {
+  const { subsidiary, today } = context;
+  const currency = ownCurrency(input.currency, subsidiary);
+  const date = dateInRange(input.date, `${prefix}.date`, today);
+  const value = valuation(input, currency, prefix);
+  return {
+    initiativeId: initiative._id,
+    causeArea: initiative.causeArea,
+    date,
+    fiscalYear: fiscalYearOf(date, subsidiary.fiscalCalendar),
+    groupFiscalYear: fiscalYearOf(date, GROUP_FISCAL_CALENDAR),
+    contributionType: input.contributionType,
+    quantity: value.quantity ? toDecimal128(value.quantity) : null,
+    unit: value.unit,
+    unitPrice: value.unitPrice ? toDecimal128(value.unitPrice) : null,
+    amount: toDecimal128(value.amount),
+    currency,
+    valuationBasis:
+      optionalText(input.valuationBasis, `${prefix}.valuationBasis`, LIMITS.shortTextLength) ??
+      (value.quantity ? `${value.quantity.toString()} ${value.unit} × ${value.unitPrice?.toString()} ${currency}` : 'Amount paid'),
+    description: requiredText(input.description, `${prefix}.description`, LIMITS.descriptionLength),
+    illustrative: false,
+    source: `Recorded by ${context.actor}`,
+  };
+}
+
+/** The input an existing expense would have been recorded with, so a correction can override parts of it. */
+function expenseAsInput(expense: ExpenseDocument): ExpenseInput {
+  const valued = expense.quantity !== null;
+  return {
+    initiativeId: expense.initiativeId,
+    date: expense.date,
+    contributionType: expense.contributionType,
+    amount: valued ? null : expense.amount.toString(),
+    quantity: expense.quantity?.toString() ?? null,
+    unit: expense.unit,
+    unitPrice: expense.unitPrice?.toString() ?? null,
+    valuationBasis: expense.valuationBasis,
+    description: expense.description,
+  };
+}
+
+function volunteerDates(date: string, context: RegionalContext) {
+  const checked = dateInRange(date, 'input.date', context.today);
+  return {
+    date: checked,
+    fiscalYear: fiscalYearOf(checked, context.subsidiary.fiscalCalendar),
+    groupFiscalYear: fiscalYearOf(checked, GROUP_FISCAL_CALENDAR),
+  };
+}
+
+type Resolver = GraphQLFieldResolver<unknown, RegionalContext>;
+
+const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context: RegionalContext) => Promise<unknown>> = {
+  CreateInitiative: async ({ input }: { input: InitiativeInput }, context) => context.store.initiatives.create(initiativeFields(input, context), context.actor),
+
+  UpdateInitiative: async ({ id, changes, expectedVersion }: { id: string; changes: InitiativeChanges; expectedVersion?: number | null }, context) => {
+    const current = await context.store.initiatives.get(ownId(id, context.subsidiary, 'id'));
+    const given = definedOnly(changes);
+    if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'changes must set at least one field', { field: 'changes' });
+    const fields = initiativeFields({ ...current, ...given } as InitiativeInput, context);
+    const changed = Object.fromEntries(Object.keys(given).map((key) => [key, fields[key as keyof InitiativeFields]])) as Partial<InitiativeFields>;
+    const updated = await context.store.initiatives.update(current, changed, expectedVersion ?? current.version, context.actor);
+    if (updated.causeArea !== current.causeArea) await context.store.expenses.syncCauseArea(updated._id, updated.causeArea);
+    return updated;
+  },
+
+  ArchiveInitiative: async ({ id }: { id: string }, context) => {
+    const current = await context.store.initiatives.get(ownId(id, context.subsidiary, 'id'));
+    if (current.status === 'ARCHIVED') return current;
+    return context.store.initiatives.update(current, { status: 'ARCHIVED' }, current.version, context.actor);
+  },
+
+  RecordExpense: async ({ input, idempotencyKey }: { input: ExpenseInput; idempotencyKey?: string | null }, context) => {
+    const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
+    const fields = expenseFields(input, initiative, context, 'input');
+    if (idempotencyKey == null) return context.store.expenses.record(fields, context.actor);
+    const key = requiredText(idempotencyKey, 'idempotencyKey', LIMITS.tagLength * 2);
+    return context.store.expenses.recordOnce(key, input, fields, context.actor);
+  },
+
+  CorrectExpense: async ({ id, correction }: { id: string; correction: ExpenseCorrection }, context) => {
+    const current = await context.store.expenses.get(ownId(id, context.subsidiary, 'id'));
+    const given = definedOnly(correction);
+    if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'correction must set at least one field', { field: 'correction' });
+    const base = expenseAsInput(current);
+    const switchesValuation = given.amount !== undefined && given.quantity === undefined;
+    const merged: ExpenseInput = { ...base, ...(switchesValuation ? { quantity: null, unitPrice: null, unit: null } : {}), ...given };
+    const initiative = await context.store.initiatives.get(current.initiativeId);
+    return context.store.expenses.replace(current._id, expenseFields(merged, initiative, context, 'correction'), context.actor);
+  },
+
+  DeleteExpense: async ({ id }: { id: string }, context) => context.store.expenses.delete(ownId(id, context.subsidiary, 'id')),
+
+  RecordVolunteerRegistrations: async ({ input }: { input: { date: string; count: number; note?: string | null } }, context) => {
+    const count = countOf(input.count, 'input.count')!;
+    return context.store.volunteering.recordRegistrations({
+      ...volunteerDates(input.date, context),
+      count,
+      note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
+      illustrative: false,
+      source: `Recorded by ${context.actor}`,
+      updatedBy: context.actor,
+    });
+  },
+
+  RecordVolunteerParticipation: async (
+    { input }: { input: { initiativeId: string; date: string; people: number; hours: string; note?: string | null } },
+    context,
+  ) => {
+    const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
+    return context.store.volunteering.recordParticipation({
+      ...volunteerDates(input.date, context),
+      initiativeId: initiative._id,
+      causeArea: initiative.causeArea,
+      people: countOf(input.people, 'input.people')!,
+      hours: toDecimal128(nonNegativeDecimal(input.hours, 'input.hours', LIMITS.maxHours, 2)),
+      note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
+      illustrative: false,
+      source: `Recorded by ${context.actor}`,
+      updatedBy: context.actor,
+    });
+  },
+};
+
+/** The regional mutations under their subsidiary-specific names (`indiaRecordExpense`). */
+export function mutationResolvers(subsidiary: SubsidiaryConfig): Record<string, Resolver> {
+  return Object.fromEntries(
+    REGIONAL_MUTATIONS.map((action) => [
+      regionalMutationName(subsidiary, action),
+      ((_root, args, context) => ACTIONS[action](args as never, context)) satisfies Resolver,
+    ]),
+  );
+}

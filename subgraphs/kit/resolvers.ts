@@ -1,0 +1,117 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { Decimal } from '../common/decimal';
+import { money } from '../common/money';
+import { fromDecimal128 } from '../common/mongo';
+import { parseReportKey } from '../common/report-key';
+import { scalarResolvers } from '../common/scalars';
+import type { SubsidiaryConfig } from '../common/registry';
+import type { CauseArea, InitiativeStatus } from '../common/catalog';
+import type { RegionalContext } from './context';
+import type { ExpenseDocument, InitiativeDocument, Provenance } from './documents';
+import { regionalTypeNames } from './schema';
+import type { InitiativeExpenseTotals } from './store/expenses';
+import { LIMITS, fiscalYearArg, optionalText, pageSize } from './validation';
+import { mutationResolvers } from './mutations';
+
+interface InitiativesArgs {
+  filter?: { fiscalYear?: number | null; causeArea?: CauseArea | null; status?: InitiativeStatus | null; text?: string | null } | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+function searchWords(text: string | null | undefined): string[] {
+  const words = (optionalText(text, 'filter.text', LIMITS.shortTextLength) ?? '').split(/\s+/).filter(Boolean);
+  return words.slice(0, LIMITS.searchWords);
+}
+
+const provenance = (doc: Provenance) => ({ illustrative: doc.illustrative, source: doc.source });
+
+function totalsView(totals: InitiativeExpenseTotals, currency: string) {
+  return {
+    amount: money(totals.amount, currency),
+    expenseCount: totals.expenseCount,
+    byContributionType: totals.byContributionType.map((entry) => ({ ...entry, amount: money(entry.amount, currency) })),
+  };
+}
+
+/** The resolvers of the regional template, for one subsidiary. */
+export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolverMap<RegionalContext> {
+  const names = regionalTypeNames(subsidiary);
+  const currency = subsidiary.currency;
+  const only = (typeName: string) => ({ __resolveType: () => typeName });
+
+  return {
+    ...scalarResolvers,
+    Subsidiary: only(names.subsidiary),
+    Initiative: only(names.initiative),
+    Expense: only(names.expense),
+    SubsidiaryReport: only(names.report),
+
+    [names.subsidiary]: {
+      __resolveReference: (reference: { code: string }) => (reference.code === subsidiary.code ? { code: subsidiary.code } : null),
+      initiatives: (_parent: unknown, args: InitiativesArgs, { store }: RegionalContext) => {
+        const filter = args.filter ?? {};
+        return store.initiatives.page(
+          {
+            fiscalYear: fiscalYearArg(filter.fiscalYear, 'filter.fiscalYear'),
+            causeArea: filter.causeArea ?? null,
+            status: filter.status ?? null,
+            words: searchWords(filter.text),
+          },
+          pageSize(args.first, 'first', LIMITS.pageSize, 20),
+          args.after ?? null,
+        );
+      },
+      volunteering: async (_parent: unknown, args: { fiscalYear: number }, { store }: RegionalContext) => {
+        const fiscalYear = fiscalYearArg(args.fiscalYear, 'fiscalYear')!;
+        const [row] = await store.volunteering.byYear({ from: fiscalYear, to: fiscalYear }, null);
+        return {
+          fiscalYear,
+          newRegistrations: row?.newRegistrations ?? 0,
+          participants: row?.participants ?? 0,
+          hours: (row?.hours ?? Decimal.ZERO).toString(),
+        };
+      },
+    },
+
+    [names.initiative]: {
+      __resolveReference: (reference: { id: string }, { loaders }: RegionalContext) => loaders.initiative.load(reference.id),
+      id: (doc: InitiativeDocument) => doc._id,
+      subsidiaryCode: () => subsidiary.code,
+      provenance,
+      expenses: async (doc: InitiativeDocument, args: { fiscalYear?: number | null; first?: number | null }, { loaders }: RegionalContext) => {
+        const first = pageSize(args.first, 'first', LIMITS.expensesPerInitiative, 100);
+        const expenses = await loaders.expensesOf(fiscalYearArg(args.fiscalYear, 'fiscalYear')).load(doc._id);
+        return expenses.slice(0, first);
+      },
+      totals: async (doc: InitiativeDocument, args: { fiscalYear?: number | null }, { loaders }: RegionalContext) =>
+        totalsView(await loaders.totalsOf(fiscalYearArg(args.fiscalYear, 'fiscalYear')).load(doc._id), currency),
+    },
+
+    [names.expense]: {
+      __resolveReference: (reference: { id: string }, { loaders }: RegionalContext) => loaders.expense.load(reference.id),
+      id: (doc: ExpenseDocument) => doc._id,
+      initiative: (doc: ExpenseDocument, _args: unknown, { loaders }: RegionalContext) => loaders.initiative.load(doc.initiativeId),
+      quantity: (doc: ExpenseDocument) => (doc.quantity ? fromDecimal128(doc.quantity).toString() : null),
+      unitPrice: (doc: ExpenseDocument) => (doc.unitPrice ? money(fromDecimal128(doc.unitPrice), doc.currency) : null),
+      amount: (doc: ExpenseDocument) => money(fromDecimal128(doc.amount), doc.currency),
+      provenance,
+    },
+
+    [names.report]: {
+      __resolveReference: (reference: { id: string }) => {
+        const key = parseReportKey(reference.id);
+        return key.code === subsidiary.code ? { id: reference.id, key } : null;
+      },
+      currency: () => currency,
+      cells: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>
+        (await store.reports.cells(key)).map((cell) => ({ ...cell, amount: cell.amount.toString() })),
+      volunteering: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>
+        (await store.volunteering.byYear(key.span, key.causeArea)).map((row) => ({ ...row, hours: row.hours.toString() })),
+    },
+
+    VolunteerRecord: { id: (doc: { _id: string }) => doc._id },
+    DeletedExpense: { id: (doc: { _id: string }) => doc._id },
+    Mutation: mutationResolvers(subsidiary),
+  };
+}

@@ -1,0 +1,329 @@
+import { commonSdl } from '../common/sdl';
+import type { SubsidiaryConfig } from '../common/registry';
+
+/** Type names a regional subgraph owns, derived from the subsidiary's prefix. */
+export function regionalTypeNames(subsidiary: Pick<SubsidiaryConfig, 'typePrefix'>) {
+  const prefix = subsidiary.typePrefix;
+  return {
+    subsidiary: `${prefix}Subsidiary`,
+    initiative: `${prefix}Initiative`,
+    expense: `${prefix}Expense`,
+    report: `${prefix}Report`,
+  };
+}
+
+/** Name of a regional mutation: `indiaRecordExpense`. */
+export function regionalMutationName(subsidiary: Pick<SubsidiaryConfig, 'key'>, action: string): string {
+  return `${subsidiary.key}${action}`;
+}
+
+export const REGIONAL_MUTATIONS = [
+  'CreateInitiative',
+  'UpdateInitiative',
+  'ArchiveInitiative',
+  'RecordExpense',
+  'CorrectExpense',
+  'DeleteExpense',
+  'RecordVolunteerRegistrations',
+  'RecordVolunteerParticipation',
+] as const;
+
+/** Shared interface and value-type definitions: identical text in every regional subgraph. */
+const SHARED_REGIONAL_SDL = `
+interface Subsidiary {
+  code: ID!
+  "Initiatives of this subsidiary, in a stable order (newest start date first, then id). Null when the subsidiary's subgraph is unavailable."
+  initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
+  "Volunteering in a group fiscal year. Null when the subsidiary's subgraph is unavailable."
+  volunteering(fiscalYear: Int!): VolunteeringSummary
+}
+
+input InitiativeFilter {
+  "Initiatives running at some point of this group fiscal year (April–March, named by the year it ends in)."
+  fiscalYear: Int
+  causeArea: CauseArea
+  status: InitiativeStatus
+  "Case-insensitive words looked for in title, description and tags."
+  text: String
+}
+
+type InitiativePage @shareable {
+  nodes: [Initiative!]!
+  totalCount: Int!
+  pageInfo: PageInfo!
+}
+
+type PageInfo @shareable {
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type Partner @shareable {
+  name: String!
+  kind: PartnerKind!
+}
+
+type Outcome @shareable {
+  description: String!
+  value: Float
+  unit: String
+}
+
+type Provenance @shareable {
+  "True when the record fills a gap for illustration and is not a published figure."
+  illustrative: Boolean!
+  source: String
+}
+
+interface Initiative {
+  id: ID!
+  subsidiaryCode: ID!
+  title: String!
+  description: String!
+  causeArea: CauseArea!
+  motivation: Motivation!
+  status: InitiativeStatus!
+  startDate: Date!
+  endDate: Date
+  partners: [Partner!]!
+  beneficiaries: Int
+  participants: Int
+  outcomes: [Outcome!]!
+  tags: [String!]!
+  provenance: Provenance!
+  version: Int!
+  "Expenses of the initiative, oldest first, optionally in one group fiscal year."
+  expenses(fiscalYear: Int, first: Int = 100): [Expense!]!
+  "Totals in the subsidiary's currency, optionally for one group fiscal year."
+  totals(fiscalYear: Int): InitiativeTotals!
+}
+
+interface Expense {
+  id: ID!
+  initiativeId: ID!
+  date: Date!
+  "The subsidiary's own fiscal year."
+  fiscalYear: Int!
+  "The group's fiscal year (April–March, named by the year it ends in)."
+  groupFiscalYear: Int!
+  contributionType: ContributionType!
+  quantity: Decimal
+  unit: String
+  unitPrice: Money
+  amount: Money!
+  valuationBasis: String!
+  description: String!
+  provenance: Provenance!
+}
+
+type InitiativeTotals @shareable {
+  amount: Money!
+  expenseCount: Int!
+  byContributionType: [ContributionTotal!]!
+}
+
+type ContributionTotal @shareable {
+  contributionType: ContributionType!
+  amount: Money!
+  expenseCount: Int!
+}
+
+type VolunteeringSummary @shareable {
+  fiscalYear: Int!
+  newRegistrations: Int!
+  participants: Int!
+  hours: Decimal!
+}
+
+interface SubsidiaryReport {
+  id: ID!
+}
+
+"One cell of a subsidiary's report: local-currency total of one group fiscal year, cause area and contribution type."
+type ReportCell @shareable {
+  groupFiscalYear: Int!
+  causeArea: CauseArea!
+  contributionType: ContributionType!
+  amount: Decimal!
+  expenseCount: Int!
+}
+
+type VolunteeringCell @shareable {
+  groupFiscalYear: Int!
+  newRegistrations: Int!
+  participants: Int!
+  hours: Decimal!
+}
+
+input InitiativeInput {
+  title: String!
+  description: String!
+  causeArea: CauseArea!
+  motivation: Motivation = COMMUNITY_INVESTMENT
+  status: InitiativeStatus = ACTIVE
+  startDate: Date!
+  endDate: Date
+  partners: [PartnerInput!] = []
+  beneficiaries: Int
+  participants: Int
+  outcomes: [OutcomeInput!] = []
+  tags: [String!] = []
+}
+
+input InitiativeChanges {
+  title: String
+  description: String
+  causeArea: CauseArea
+  motivation: Motivation
+  status: InitiativeStatus
+  startDate: Date
+  endDate: Date
+  partners: [PartnerInput!]
+  beneficiaries: Int
+  participants: Int
+  outcomes: [OutcomeInput!]
+  tags: [String!]
+}
+
+input PartnerInput {
+  name: String!
+  kind: PartnerKind!
+}
+
+input OutcomeInput {
+  description: String!
+  value: Float
+  unit: String
+}
+
+"""
+A contribution. CASH and MANAGEMENT_COST give amount; IN_KIND_PRODUCT, FACILITY_USE and
+EMPLOYEE_TIME give quantity, unit and unitPrice, and the amount is quantity × unitPrice
+rounded to the currency's minor unit. Amounts are in the subsidiary's own currency.
+"""
+input ExpenseInput {
+  initiativeId: ID!
+  date: Date!
+  contributionType: ContributionType!
+  amount: Decimal
+  quantity: Decimal
+  unit: String
+  unitPrice: Decimal
+  "If given, must be the subsidiary's own currency."
+  currency: String
+  valuationBasis: String
+  description: String!
+}
+
+input ExpenseCorrection {
+  date: Date
+  contributionType: ContributionType
+  amount: Decimal
+  quantity: Decimal
+  unit: String
+  unitPrice: Decimal
+  valuationBasis: String
+  description: String
+}
+
+input VolunteerRegistrationsInput {
+  "End of the period the count covers."
+  date: Date!
+  count: Int!
+  note: String
+}
+
+input VolunteerParticipationInput {
+  initiativeId: ID!
+  date: Date!
+  people: Int!
+  hours: Decimal!
+  note: String
+}
+
+type DeletedExpense @shareable {
+  id: ID!
+  initiativeId: ID!
+}
+
+type VolunteerRecord @shareable {
+  id: ID!
+  date: Date!
+  groupFiscalYear: Int!
+}
+`;
+
+/** The SDL of one regional subgraph: the shared template with the subsidiary's own type names. */
+export function regionalSdl(subsidiary: SubsidiaryConfig, localExtension = ''): string {
+  const names = regionalTypeNames(subsidiary);
+  const mutation = (action: string) => regionalMutationName(subsidiary, action);
+  return `${commonSdl([])}
+${SHARED_REGIONAL_SDL}
+"""${subsidiary.legalName}."""
+type ${names.subsidiary} implements Subsidiary @key(fields: "code") {
+  code: ID!
+  initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
+  volunteering(fiscalYear: Int!): VolunteeringSummary
+}
+
+type ${names.initiative} implements Initiative @key(fields: "id") {
+  id: ID!
+  subsidiaryCode: ID!
+  title: String!
+  description: String!
+  causeArea: CauseArea!
+  motivation: Motivation!
+  status: InitiativeStatus!
+  startDate: Date!
+  endDate: Date
+  partners: [Partner!]!
+  beneficiaries: Int
+  participants: Int
+  outcomes: [Outcome!]!
+  tags: [String!]!
+  provenance: Provenance!
+  version: Int!
+  expenses(fiscalYear: Int, first: Int = 100): [${names.expense}!]!
+  totals(fiscalYear: Int): InitiativeTotals!
+}
+
+type ${names.expense} implements Expense @key(fields: "id") {
+  id: ID!
+  initiativeId: ID!
+  initiative: ${names.initiative}
+  date: Date!
+  fiscalYear: Int!
+  groupFiscalYear: Int!
+  contributionType: ContributionType!
+  quantity: Decimal
+  unit: String
+  unitPrice: Money
+  amount: Money!
+  valuationBasis: String!
+  description: String!
+  provenance: Provenance!
+}
+
+"""
+${subsidiary.name}'s figures for a consolidated report. The key carries the report's parameters:
+"<code>|<from fiscal year>|<to fiscal year>|<cause area or *>|<contribution type or *>".
+"""
+type ${names.report} implements SubsidiaryReport @key(fields: "id") {
+  id: ID!
+  currency: String
+  cells: [ReportCell!]
+  volunteering: [VolunteeringCell!]
+}
+
+type Mutation {
+  ${mutation('CreateInitiative')}(input: InitiativeInput!): ${names.initiative}!
+  ${mutation('UpdateInitiative')}(id: ID!, changes: InitiativeChanges!, expectedVersion: Int): ${names.initiative}!
+  ${mutation('ArchiveInitiative')}(id: ID!): ${names.initiative}!
+  ${mutation('RecordExpense')}(input: ExpenseInput!, idempotencyKey: String): ${names.expense}!
+  ${mutation('CorrectExpense')}(id: ID!, correction: ExpenseCorrection!): ${names.expense}!
+  ${mutation('DeleteExpense')}(id: ID!): DeletedExpense!
+  ${mutation('RecordVolunteerRegistrations')}(input: VolunteerRegistrationsInput!): VolunteerRecord!
+  ${mutation('RecordVolunteerParticipation')}(input: VolunteerParticipationInput!): VolunteerRecord!
+}
+${localExtension}`;
+}

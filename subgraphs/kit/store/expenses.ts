@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { raise } from '../../common/errors';
+import { Decimal } from '../../common/decimal';
+import { fromDecimal128 } from '../../common/mongo';
+import type { SubsidiaryConfig } from '../../common/registry';
+import type { ContributionType } from '../../common/catalog';
+import { REGIONAL_COLLECTIONS, type ExpenseDocument, type IdempotencyKeyDocument } from '../documents';
+import { nextId } from './ids';
+
+export interface ContributionTotals {
+  contributionType: ContributionType;
+  amount: Decimal;
+  expenseCount: number;
+}
+
+export interface InitiativeExpenseTotals {
+  amount: Decimal;
+  expenseCount: number;
+  byContributionType: ContributionTotals[];
+}
+
+export type ExpenseFields = Omit<ExpenseDocument, '_id' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
+
+const DUPLICATE_KEY = 11000;
+
+function byInitiatives(ids: readonly string[], fiscalYear: number | null): Filter<ExpenseDocument> {
+  return fiscalYear === null ? { initiativeId: { $in: [...ids] } } : { initiativeId: { $in: [...ids] }, groupFiscalYear: fiscalYear };
+}
+
+/** Stable fingerprint of a write request, to tell a retry from a different request reusing a key. */
+export function requestHash(request: unknown): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+export class ExpenseStore {
+  private readonly collection: Collection<ExpenseDocument>;
+  private readonly keys: Collection<IdempotencyKeyDocument>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly subsidiary: SubsidiaryConfig,
+  ) {
+    this.collection = db.collection<ExpenseDocument>(REGIONAL_COLLECTIONS.expenses);
+    this.keys = db.collection<IdempotencyKeyDocument>(REGIONAL_COLLECTIONS.idempotencyKeys);
+  }
+
+  async findByIds(ids: readonly string[]): Promise<(ExpenseDocument | null)[]> {
+    const found = await this.collection.find({ _id: { $in: [...ids] } }).toArray();
+    const byId = new Map(found.map((doc) => [doc._id, doc]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async get(id: string): Promise<ExpenseDocument> {
+    const expense = await this.collection.findOne({ _id: id });
+    if (!expense) raise('NOT_FOUND', `Expense ${id} does not exist in ${this.subsidiary.name}`, { id });
+    return expense;
+  }
+
+  /** Expenses of many initiatives in one query, oldest first, grouped per initiative in `ids` order. */
+  async listByInitiatives(ids: readonly string[], fiscalYear: number | null): Promise<ExpenseDocument[][]> {
+    const found = await this.collection.find(byInitiatives(ids, fiscalYear)).sort({ initiativeId: 1, date: 1, _id: 1 }).toArray();
+    const grouped = new Map<string, ExpenseDocument[]>(ids.map((id) => [id, []]));
+    for (const expense of found) grouped.get(expense.initiativeId)?.push(expense);
+    return ids.map((id) => grouped.get(id) ?? []);
+  }
+
+  /** Totals of many initiatives in one aggregation, summed exactly by MongoDB on Decimal128. */
+  async totalsByInitiatives(ids: readonly string[], fiscalYear: number | null): Promise<InitiativeExpenseTotals[]> {
+    const rows = await this.collection
+      .aggregate<{ _id: { initiativeId: string; contributionType: ContributionType }; amount: { toString(): string }; count: number }>([
+        { $match: byInitiatives(ids, fiscalYear) },
+        { $group: { _id: { initiativeId: '$initiativeId', contributionType: '$contributionType' }, amount: { $sum: '$amount' }, count: { $sum: 1 } } },
+      ])
+      .toArray();
+    const totals = new Map<string, InitiativeExpenseTotals>(ids.map((id) => [id, { amount: Decimal.ZERO, expenseCount: 0, byContributionType: [] }]));
+    for (const row of rows) {
+      const entry = totals.get(row._id.initiativeId);
+      if (!entry) continue;
+      const amount = fromDecimal128(row.amount);
+      entry.amount = entry.amount.add(amount);
+      entry.expenseCount += row.count;
+      entry.byContributionType.push({ contributionType: row._id.contributionType, amount, expenseCount: row.count });
+    }
+    for (const entry of totals.values()) entry.byContributionType.sort((a, b) => a.contributionType.localeCompare(b.contributionType));
+    return ids.map((id) => totals.get(id)!);
+  }
+
+  async record(fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
+    return this.insert(await nextId(this.db, this.subsidiary.code, 'expense'), fields, actor);
+  }
+
+  /**
+   * Records an expense at most once per idempotency key, without needing a transaction: the key
+   * reserves the expense id first, so a retry (even after a crash between the two writes) lands
+   * on the same id, and the expense insert is itself idempotent.
+   */
+  async recordOnce(key: string, request: unknown, fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
+    const hash = requestHash(request);
+    let reservation = await this.keys.findOne({ _id: key });
+    if (!reservation) {
+      const candidate: IdempotencyKeyDocument = {
+        _id: key,
+        expenseId: await nextId(this.db, this.subsidiary.code, 'expense'),
+        requestHash: hash,
+        createdAt: new Date(),
+      };
+      try {
+        await this.keys.insertOne(candidate);
+        reservation = candidate;
+      } catch (error) {
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        reservation = await this.keys.findOne({ _id: key });
+        if (!reservation) throw error;
+      }
+    }
+    if (reservation.requestHash !== hash) {
+      raise('IDEMPOTENCY_KEY_REUSED', `idempotencyKey "${key}" was already used for a different expense (${reservation.expenseId}); use a new key`, {
+        expenseId: reservation.expenseId,
+      });
+    }
+    const existing = await this.collection.findOne({ _id: reservation.expenseId });
+    return existing ?? this.insert(reservation.expenseId, fields, actor);
+  }
+
+  private async insert(id: string, fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
+    const now = new Date();
+    const document: ExpenseDocument = { _id: id, ...fields, createdAt: now, updatedAt: now, updatedBy: actor };
+    try {
+      await this.collection.insertOne(document);
+      return document;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return this.get(id);
+      throw error;
+    }
+  }
+
+  async replace(id: string, fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
+    const updated = await this.collection.findOneAndUpdate(
+      { _id: id },
+      { $set: { ...fields, updatedAt: new Date(), updatedBy: actor } },
+      { returnDocument: 'after' },
+    );
+    if (!updated) raise('NOT_FOUND', `Expense ${id} does not exist in ${this.subsidiary.name}`, { id });
+    return updated;
+  }
+
+  async delete(id: string): Promise<ExpenseDocument> {
+    const deleted = await this.collection.findOneAndDelete({ _id: id });
+    if (!deleted) raise('NOT_FOUND', `Expense ${id} does not exist in ${this.subsidiary.name}`, { id });
+    return deleted;
+  }
+
+  /** Keeps the copy of the initiative's cause area on its expenses in step (idempotent). */
+  async syncCauseArea(initiativeId: string, causeArea: ExpenseDocument['causeArea']): Promise<void> {
+    await this.collection.updateMany({ initiativeId, causeArea: { $ne: causeArea } }, { $set: { causeArea } });
+  }
+}

@@ -1,0 +1,24 @@
+import type { Db } from 'mongodb';
+import { REGIONAL_COLLECTIONS, type CounterDocument } from '../documents';
+
+export const ID_FORMATS = {
+  initiative: { letter: 'I', width: 4 },
+  expense: { letter: 'X', width: 6 },
+  registration: { letter: 'R', width: 6 },
+  participation: { letter: 'P', width: 6 },
+} as const;
+export type IdKind = keyof typeof ID_FORMATS;
+
+export function formatId(code: string, kind: IdKind, seq: number): string {
+  const { letter, width } = ID_FORMATS[kind];
+  return `${code}-${letter}${String(seq).padStart(width, '0')}`;
+}
+
+/** Next id of a kind, from an atomic counter: "IN-X000042". */
+export async function nextId(db: Db, code: string, kind: IdKind): Promise<string> {
+  const counter = await db
+    .collection<CounterDocument>(REGIONAL_COLLECTIONS.counters)
+    .findOneAndUpdate({ _id: kind }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+  if (!counter) throw new Error(`Counter ${kind} was not returned`);
+  return formatId(code, kind, counter.seq);
+}

@@ -1,0 +1,32 @@
+import { DEFAULT_DATABASE_PREFIX } from './common/mongo';
+import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph } from './launch';
+
+/** Runs one subgraph alone: `npm run subgraph -- india` (PORT, HOST, MONGODB_URI, DATABASE_PREFIX). */
+const name = process.argv[2];
+if (!name || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
+  console.error(`Usage: npm run subgraph -- <${SUBGRAPH_NAMES.join('|')}>`);
+  process.exit(2);
+}
+const mongoUri = process.env.MONGODB_URI;
+if (!mongoUri) {
+  console.error('Set MONGODB_URI to the MongoDB server this subgraph should use (e.g. mongodb://127.0.0.1:27017).');
+  process.exit(2);
+}
+const port = process.env.PORT ? Number(process.env.PORT) : defaultPortOf(name);
+try {
+  const launched = await launchSubgraph(
+    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production: process.env.NODE_ENV === 'production' },
+    port,
+    process.env.HOST ?? '127.0.0.1',
+  );
+  console.log(`Subgraph ${name} ready at ${launched.server.url}`);
+  const stop = async () => {
+    await launched.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  console.error(`Subgraph ${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
