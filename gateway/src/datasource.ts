@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface GatewayContext {
@@ -27,6 +28,18 @@ function timedFetcher(timeoutMs: number): Fetcher {
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, timeoutMs: number) {
     super({ url, fetcher: timedFetcher(timeoutMs) });
+  }
+
+  /**
+   * A subgraph answers 400 when it refuses the request itself (e.g. a variable its scalar rejects).
+   * Its first error then reaches the client with its own message and code instead of "400: Bad Request".
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined)?.errors?.[0];
+    if (response.status !== 400 || typeof first?.message !== 'string' || typeof first.extensions?.code !== 'string') return error;
+    return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

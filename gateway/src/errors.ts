@@ -30,7 +30,13 @@ export function formatGatewayError(production: boolean) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const extensions = formatted.extensions ?? {};
     const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
-    if (!production || PASS_THROUGH.has(code)) return formatted;
+    if (!production) return formatted;
+    if (PASS_THROUGH.has(code)) {
+      // a subgraph running in development mode sends its stack trace in extensions: drop it
+      if (!('stacktrace' in extensions)) return formatted;
+      const { stacktrace: _stacktrace, ...rest } = extensions;
+      return { ...formatted, extensions: rest };
+    }
     const serviceName = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined;
     return {
       message: serviceName ? `Subgraph ${serviceName} failed` : 'Internal server error',

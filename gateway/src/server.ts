@@ -23,6 +23,9 @@ export function createGateway(config: GatewayConfig): Gateway {
     includeStacktraceInErrorResponses: !config.production,
     formatError: formatGatewayError(config.production),
     csrfPrevention: true,
+    // main.ts closes the HTTP server, then Apollo, on SIGINT/SIGTERM; Apollo's own handler would stop
+    // Apollo first and re-raise the signal, killing the process (exit 143) mid-shutdown.
+    stopOnTerminationSignals: false,
     plugins: config.production ? [ApolloServerPluginLandingPageDisabled()] : [],
   });
 

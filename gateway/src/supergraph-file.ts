@@ -1,4 +1,5 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 
 /**
@@ -12,7 +13,10 @@ export function supergraphFromFile(path: string, watchForChanges: boolean): Supe
     let watcher: FSWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
     if (watchForChanges) {
-      watcher = watch(path, () => {
+      // Watches the directory, not the file: a watch on the file follows its inode, so it goes deaf
+      // after the first atomic replace (write elsewhere + rename, or a Kubernetes config map's
+      // symlink swap). Any change in the directory rereads the file; unchanged content is ignored.
+      watcher = watch(dirname(path), () => {
         clearTimeout(timer);
         timer = setTimeout(async () => {
           try {

@@ -7,7 +7,7 @@
  * and each integration test then fails in getMongoUri() with the reason.
  */
 import type { TestProject } from 'vitest/node';
-import { startMongoServer, type StartedMongoServer } from './mongo-server';
+import { startMongoServer, type StartedMongoServer } from '../../platform/mongo-server';
 
 let server: StartedMongoServer | undefined;
 

@@ -13,9 +13,20 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startMongoServer, type StartedMongoServer } from './mongo-server';
+import { startMongoServer, type StartedMongoServer } from '../../platform/mongo-server';
 
-export { startMongoServer, type MongoServerKind, type StartedMongoServer } from './mongo-server';
+export { startMongoServer, type MongoServerKind, type StartedMongoServer } from '../../platform/mongo-server';
+import type { MongoServerKind } from '../../platform/mongo-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The MongoDB URI chosen by test/harness/global-setup.ts. */
+    mongoUri: string;
+    /** Which server that is. */
+    mongoServerKind: MongoServerKind;
+  }
+}
+
 
 let ownServer: Promise<StartedMongoServer> | undefined;
 

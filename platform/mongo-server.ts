@@ -1,6 +1,6 @@
 /**
- * Starting and stopping the MongoDB server the tests run against. No vitest import here: the
- * vitest globalSetup (main process) and the per-worker harness (test/harness/mongo.ts) share it.
+ * Starting and stopping a MongoDB server when none is given: `npm start` and the tests share it
+ * (the vitest globalSetup in the main process, the per-worker harness in test/harness/mongo.ts).
  *
  * Order of preference (see docs/mongo-test-server.md):
  *   1. MONGODB_URI, if set: a server someone else runs (CI starts one; a developer may run mongod).
@@ -16,15 +16,6 @@ import path from 'node:path';
 
 export type MongoServerKind = 'external' | 'mongodb-memory-server' | 'mongo-java-server';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The MongoDB URI chosen by test/harness/global-setup.ts. */
-    mongoUri: string;
-    /** Which server that is. */
-    mongoServerKind: MongoServerKind;
-  }
-}
-
 export interface StartedMongoServer {
   uri: string;
   kind: MongoServerKind;
@@ -32,7 +23,7 @@ export interface StartedMongoServer {
   stop(): Promise<void>;
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STATE_DIR = path.join(REPO_ROOT, '.cache', 'mongo-test-server');
 const SCRIPT = path.join(REPO_ROOT, 'scripts', 'mongo-test-server.sh');
 /** Written when mongodb-memory-server could not get a mongod; auto mode skips it for a day. */
@@ -183,7 +174,7 @@ async function startJavaServer(): Promise<StartedMongoServer> {
 
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+    if (output.length < 64 * 1024) output += chunk.toString();
   });
   const uri = await withTimeout(
     new Promise<string>((resolve, reject) => {
