@@ -1,3 +1,4 @@
+import type { Document } from 'mongodb';
 /**
  * Building blocks of the seed dataset: the subsidiary files hold data, this module turns it into
  * MongoDB documents (ids, fiscal years, search text, exact amounts, provenance).
@@ -65,6 +66,8 @@ export interface RegionalSeed {
   expenses: ExpenseDocument[];
   registrations: VolunteerRegistrationDocument[];
   participation: VolunteerParticipationDocument[];
+  /** Collections of the subsidiary's local extension, by name. */
+  local?: Record<string, Document[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

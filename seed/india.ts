@@ -3,6 +3,7 @@
  * areas, elderly people and widows: Gift the Warmth Drive, Radhakund Ashram, NGO Krish,
  * education); all amounts, hours and dates are illustrative.
  */
+import { indiaCsrSeed } from './india-csr';
 import {
   SubsidiarySeedBuilder,
   fromReport,
@@ -216,5 +217,5 @@ export function indiaSeed(): RegionalSeed {
     provenance: participationProvenance,
   });
 
-  return seed.build();
+  return { ...seed.build(), local: indiaCsrSeed() };
 }

@@ -117,6 +117,7 @@ export async function loadSeed(client: MongoClient, databases: SeedDatabases): P
       const name = REGIONAL_COLLECTIONS[part];
       collections[name] = await upsertAll(client, database, name, seed[part]);
     }
+    for (const [name, documents] of Object.entries(seed.local ?? {})) collections[name] = await upsertAll(client, database, name, documents);
     collections[REGIONAL_COLLECTIONS.counters] = await raiseCounters(client, database, counterDocuments(seed));
     regional[key] = { database, collections };
   }

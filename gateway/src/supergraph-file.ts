@@ -22,9 +22,10 @@ export function supergraphFromFile(path: string, watchForChanges: boolean): Supe
           try {
             const next = read();
             if (next === current || next.trim() === '') return;
+            // remembered even if it fails to load, so unrelated changes in the directory do not retry it
+            current = next;
             await healthCheck(next).catch((error: unknown) => console.warn(`[gateway] subgraph health check failed after supergraph change: ${String(error)}`));
             update(next);
-            current = next;
             console.log(`[gateway] reloaded supergraph from ${path}`);
           } catch (error) {
             console.error(`[gateway] kept the previous supergraph; ${path} did not load: ${String(error)}`);

@@ -57,7 +57,8 @@ export function parseReportId(id: string): ReportParams {
   const [from, to, currency, causeArea, contributionType, mode, ...rest] = id.split('|');
   const cause = CAUSE_AREAS.find((area) => area.code === causeArea)?.code ?? null;
   const type = CONTRIBUTION_TYPES.find((candidate) => candidate.code === contributionType)?.code ?? null;
-  if (rest.length > 0 || (causeArea !== ANY && !cause) || (contributionType !== ANY && !type) || (mode !== 'partial' && mode !== 'complete')) {
+  const canonicalYear = (text: string | undefined) => text !== undefined && /^\d{4}$/.test(text);
+  if (rest.length > 0 || !canonicalYear(from) || !canonicalYear(to) || (causeArea !== ANY && !cause) || (contributionType !== ANY && !type) || (mode !== 'partial' && mode !== 'complete')) {
     raise('BAD_USER_INPUT', `"${id.slice(0, 80)}" is not a group report id`);
   }
   return reportParams({

@@ -6,11 +6,11 @@
  * merged entities, @requires, interfaces, partial data with error paths, null entities.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -308,8 +308,10 @@ describe('gateway over a foreign supergraph (development mode)', () => {
     const result = await query(gateway.url, `{ review(id: "r4") { id body product { upc name } } }`);
     // products answers _entities with [null]: `name` (String!) cannot be filled, so `product` is null
     expect(result.data).toEqual({ review: { id: 'r4', body: 'Discontinued?', product: null } });
-    // the gateway may or may not report why; it must not report it as a failure of the whole query
-    for (const error of result.errors ?? []) expect(error.path?.slice(0, 2)).toEqual(['review', 'product']);
+    // Apollo Gateway reports why in extensions.valueCompletion, not in errors
+    expect(result.errors).toBeUndefined();
+    const completion = (result as { extensions?: { valueCompletion?: { path?: unknown[] }[] } }).extensions?.valueCompletion;
+    expect(completion?.[0]?.path).toEqual(['review', 'product', 'name']);
 
     const direct = await query(gateway.url, `{ product(upc: "nope") { name } review(id: "none") { id } }`);
     expect(direct).toEqual({ data: { product: null, review: null } });
@@ -433,7 +435,10 @@ describe('supergraph hot reload', () => {
     // products subgraph to its old server across reloads.
     const v3 = await startSubgraph(productsTypeDefs(true), productsResolvers());
     cleanups.push(() => v3.stop());
-    const path = join(tempDir, 'reloading.graphql');
+    // its own directory: the gateway watches the file's directory
+    const dir = join(tempDir, 'reloading');
+    mkdirSync(dir);
+    const path = join(dir, 'supergraph.graphql');
     writeFileSync(path, compose({ typeDefs: productsTypeDefs(false), url: products.url }, reviews));
     const gateway = await startGateway({ SUPERGRAPH_PATH: path, WATCH_SUPERGRAPH: 'true' });
 
@@ -452,7 +457,7 @@ describe('supergraph hot reload', () => {
     // 2. replaced atomically (write elsewhere, rename over it), as editors, CI deploys and
     //    Kubernetes config maps do; twice, so a watcher bound to the first file's inode is caught
     for (const withCategory of [false, true]) {
-      const next = join(tempDir, `reloading.next.graphql`);
+      const next = join(dir, 'supergraph.graphql.tmp');
       writeFileSync(next, compose({ typeDefs: productsTypeDefs(withCategory), url: withCategory ? v3.url : products.url }, reviews));
       renameSync(next, path);
       const switched = await eventually(async () => {
@@ -462,9 +467,15 @@ describe('supergraph hot reload', () => {
       expect(switched, `the gateway did not ${withCategory ? 'add' : 'drop'} Product.category within 10 s of an atomic replace`).toBe(true);
     }
 
-    // 3. a file that does not compose into a schema keeps the previous one
-    writeFileSync(path, 'this is not a supergraph');
-    await sleep(500);
+    // 3. a file that is not a supergraph keeps the previous one (once the gateway has read it)
+    const errorLog = vi.spyOn(console, 'error');
+    try {
+      writeFileSync(path, 'this is not a supergraph');
+      const rejected = await eventually(async () => errorLog.mock.calls.some((call) => String(call[0]).includes('kept the previous supergraph')));
+      expect(rejected, 'the gateway did not report the broken supergraph within 10 s').toBe(true);
+    } finally {
+      errorLog.mockRestore();
+    }
     const kept = await query(gateway.url, categoryQuery);
     expect(kept.errors).toBeUndefined();
   });
@@ -571,5 +582,11 @@ describe('the gateway CLI', () => {
 
   it('a bad PORT exits non-zero with a one-line message', { timeout: 40_000 }, async () => {
     await failsCleanly(['--supergraph', overriddenSupergraphPath], { HOST, PORT: 'eighty' }, /PORT/);
+  });
+
+  it('a file that is not a supergraph exits non-zero with a one-line message', { timeout: 40_000 }, async () => {
+    const garbage = join(tempDir, 'garbage.graphql');
+    writeFileSync(garbage, 'this is not a supergraph\n');
+    await failsCleanly(['--supergraph', garbage, '--port', '0'], { HOST }, /Syntax Error/);
   });
 });
