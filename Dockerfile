@@ -8,10 +8,15 @@ FROM node:20-bookworm-slim
 
 WORKDIR /app
 
-# Dependencies first, so that editing the code does not reinstall them. Runtime dependencies only:
-# tsx runs the TypeScript directly, and the dev tools (vitest, the in-memory MongoDB) are not needed.
+# Dependencies first, so that editing the code does not reinstall them. `npm ci` runs the postinstall
+# (patch-package applies patches/ to node_modules; it is a dev dependency, so the install is full),
+# then the dev tools are pruned: tsx runs the TypeScript directly at run time.
+# MONGOMS_DISABLE_POSTINSTALL: the in-memory MongoDB of the tests would download a mongod.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY patches ./patches
+RUN MONGOMS_DISABLE_POSTINSTALL=1 npm ci --no-audit --no-fund \
+  && npm prune --omit=dev --no-audit --no-fund \
+  && npm cache clean --force
 
 COPY . .
 

@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // One graphql module for the whole process, as under Node: Apollo's packages require its
+    // CommonJS build, and Vite would otherwise hand our code the ES build (two realms).
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // one MongoDB server for the whole run unless MONGODB_URI is set (docs/mongo-test-server.md)

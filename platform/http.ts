@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { observeRequest, type Observability } from './observability';
 
 /** Answers a request outside GraphQL (health, readiness, metrics); returns false to pass it on. */
 export type Route = (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
@@ -12,6 +13,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Requests with a larger body are refused with 413 before any parsing. */
   maxBodyBytes?: number;
   path?: string;
+  /** JSON request logs with a request id, and Prometheus metrics (platform/observability.ts). */
+  observability?: Observability;
 }
 
 export interface RunningServer {
@@ -45,11 +48,21 @@ function graphQLError(response: ServerResponse, status: number, code: string, me
   sendJson(response, status, { errors: [{ message, extensions: { code } }] });
 }
 
+/** Servers closing gracefully: they answer /ready with 503 and ask clients to drop keep-alive connections. */
+const draining = new WeakSet<Server>();
+
 /** Serves an Apollo Server over node:http, with extra routes before GraphQL. */
 export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
-  const { apollo, context, routes = [], maxBodyBytes = 1_048_576, path = '/graphql' } = options;
-  return createServer(async (request, response) => {
+  const { apollo, context, routes = [], maxBodyBytes = 1_048_576, path = '/graphql', observability = {} } = options;
+  const server: Server = createServer((request, response) => observeRequest(request, response, path, observability, () => handle(request, response)));
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
+      if (draining.has(server)) {
+        response.setHeader('connection', 'close');
+        if (request.method === 'GET' && new URL(request.url ?? '/', 'http://localhost').pathname === '/ready') {
+          return sendJson(response, 503, { status: 'draining' });
+        }
+      }
       for (const route of routes) if (await route(request, response)) return;
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname !== path) return sendJson(response, 404, { error: 'not found' });
@@ -90,13 +103,38 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       }
       if (!response.headersSent) graphQLError(response, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
       else response.destroy();
-      console.error('Unhandled HTTP error', error);
+      if (observability.logger) observability.logger.error({ err: error }, 'unhandled HTTP error');
+      else console.error('Unhandled HTTP error', error);
     }
-  });
+  };
+  return server;
 }
 
-/** Starts listening; port 0 picks a free port. */
-export async function listen(server: Server, port: number, host: string, path = '/graphql'): Promise<RunningServer> {
+/** How long `close()` lets in-flight requests finish before cutting their connections. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Stops accepting connections, lets in-flight requests finish (their responses ask the client to
+ * close the connection), closes idle keep-alive connections as they appear, and after
+ * `drainTimeoutMs` cuts whatever is left. Resolves once every connection is gone; a second call is a no-op.
+ */
+export async function closeGracefully(server: Server, drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<void> {
+  if (!server.listening) return;
+  draining.add(server);
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeIdleConnections();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 25);
+  const deadline = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweeper);
+    clearTimeout(deadline);
+  }
+}
+
+/** Starts listening; port 0 picks a free port. `close()` drains in-flight requests (closeGracefully). */
+export async function listen(server: Server, port: number, host: string, path = '/graphql', drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -109,18 +147,21 @@ export async function listen(server: Server, port: number, host: string, path = 
   return {
     url: `http://${shownHost}:${address.port}${path}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => closeGracefully(server, drainTimeoutMs),
   };
 }
 
-export function healthRoute(path: string, check: () => Promise<{ ok: boolean; details?: unknown }>): Route {
+export type HealthCheck = () => Promise<{ ok: boolean; details?: unknown }>;
+
+/** A health or readiness route: 200 when the check passes, 503 when it fails, throws or takes longer than `timeoutMs`. */
+export function healthRoute(path: string, check: HealthCheck, timeoutMs = 2_000): Route {
   return async (request, response) => {
     if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://localhost').pathname !== path) return false;
-    const { ok, details } = await check();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<{ ok: boolean; details?: unknown }>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, details: { error: `check timed out after ${timeoutMs} ms` } }), timeoutMs);
+    });
+    const { ok, details } = await Promise.race([check().catch(() => ({ ok: false, details: { error: 'check failed' } })), timedOut]).finally(() => clearTimeout(timer));
     sendJson(response, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', ...(details ? { details } : {}) });
     return true;
   };

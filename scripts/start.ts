@@ -1,8 +1,11 @@
+import { AuthConfigError, mintToken, secretText, type AuthConfig } from '../platform/auth';
 import { startMongoServer, type StartedMongoServer } from '../platform/mongo-server';
+import { ROLES } from '../subgraphs/common/scopes';
 import { DEFAULT_DATABASE_PREFIX, createMongoClient, databaseName } from '../subgraphs/common/mongo';
 import { SUBGRAPH_NAMES } from '../subgraphs/launch';
 import { loadSeed, type SeedDatabases } from '../seed/load';
-import { startStack, type RunningStack } from './stack';
+import { stackAuth, startStack, type RunningStack } from './stack';
+import { loadMongoTuning } from '../subgraphs/config';
 
 /**
  * `npm start`: the gateway and every subgraph on their default ports (4000–4005), over
@@ -37,6 +40,36 @@ async function seed(uri: string, prefix: string): Promise<void> {
   }
 }
 
+let auth: AuthConfig;
+try {
+  auth = stackAuth(process.env);
+} catch (error) {
+  if (!(error instanceof AuthConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(2);
+}
+
+/** How to get tokens for this stack, and a ready headquarters token (development only). */
+async function printAuthentication(url: string): Promise<void> {
+  const secret = secretText(auth);
+  if (process.env.NODE_ENV === 'production' || !secret) {
+    console.log(`Every request needs a bearer token from your identity provider (issuer ${auth.issuer}, audience ${auth.audience}).\n`);
+    return;
+  }
+  const fromEnv = Boolean(process.env.AUTH_JWT_SECRET?.trim());
+  const token = await mintToken(auth, { subject: 'hq-demo', scopes: ROLES.hq, ttlSeconds: 12 * 3600 });
+  console.log(
+    [
+      `Every request needs a bearer token (HS256, issuer ${auth.issuer}, audience ${auth.audience}).`,
+      fromEnv ? 'The secret is AUTH_JWT_SECRET from your environment.' : `A development secret was generated for this run:\n  export AUTH_JWT_SECRET=${secret}`,
+      'Mint tokens for other roles with it (hq, bi, admin, regional:<CODE>, or --scope …):',
+      '  npm run -s token -- --role regional:IN --sub priya',
+      `\nHeadquarters token (${ROLES.hq.join(' ')}, valid 12 hours):\n  ${token}\n`,
+      `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${token}' \\\n    -d '${JSON.stringify({ query: EXAMPLE })}'\n`,
+    ].join('\n'),
+  );
+}
+
 const server = await mongo();
 const prefix = process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX;
 let stack: RunningStack | undefined;
@@ -49,6 +82,8 @@ try {
     defaultPorts: true,
     production: process.env.NODE_ENV === 'production',
     gatewayEnv: process.env,
+    auth,
+    mongo: loadMongoTuning(process.env),
   });
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
@@ -61,7 +96,7 @@ try {
 console.log(`MongoDB:  ${server.uri} (${server.kind}), databases ${prefix}group, ${prefix}japan, …`);
 for (const subgraph of stack.subgraphs.values()) console.log(`Subgraph ${subgraph.name.padEnd(9)} ${subgraph.server.url}`);
 console.log(`\nGateway ready at ${stack.gateway.url}\n`);
-console.log(`Try:\n  curl -s ${stack.gateway.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE })}'\n`);
+await printAuthentication(stack.gateway.url);
 
 const stop = async () => {
   console.log('Stopping…');

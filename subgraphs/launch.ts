@@ -1,4 +1,4 @@
-import { createMongoClient, databaseName } from './common/mongo';
+import { DEFAULT_MONGO_TUNING, createMongoClient, databaseName, mongoClientOptions, type MongoTuning } from './common/mongo';
 import { GROUP_SUBGRAPH } from './common/registry';
 import type { Subgraph } from './common/subgraph-server';
 import { createGroupSubgraph } from './group/subgraph';
@@ -6,6 +6,7 @@ import { createRegionalSubgraph } from './kit/subgraph';
 import { REGIONS } from './regions';
 import type { RunningServer } from '../platform/http';
 import type { MongoClient } from 'mongodb';
+import type { AuthConfig } from '../platform/auth';
 
 export const SUBGRAPH_NAMES = [GROUP_SUBGRAPH.key, ...REGIONS.map((region) => region.subsidiary.key)] as const;
 
@@ -14,8 +15,12 @@ export interface SubgraphLaunch {
   mongoUri: string;
   databasePrefix: string;
   production: boolean;
-  /** Emit the driver's command events (tests count database round trips with them). */
+  /** Token verification (platform/auth.ts): every subgraph refuses requests without a valid token. */
+  auth: AuthConfig;
+  /** Emit the driver's command events (tests count database round trips with them; /metrics times them). Default true. */
   monitorCommands?: boolean;
+  /** Timeouts, pool and write concern (subgraphs/config.ts reads them from MONGODB_*); defaults otherwise. */
+  mongo?: MongoTuning;
 }
 
 export interface LaunchedSubgraph {
@@ -35,15 +40,15 @@ export function defaultPortOf(name: string): number {
 /** Builds one subgraph by name over its own MongoDB client and database. */
 export async function buildSubgraph(launch: SubgraphLaunch, mongo: MongoClient): Promise<Subgraph> {
   const database = databaseName(launch.databasePrefix, launch.name);
-  if (launch.name === GROUP_SUBGRAPH.key) return createGroupSubgraph({ mongo, database, production: launch.production });
+  if (launch.name === GROUP_SUBGRAPH.key) return createGroupSubgraph({ mongo, database, production: launch.production, auth: launch.auth });
   const region = REGIONS.find((candidate) => candidate.subsidiary.key === launch.name);
   if (!region) throw new Error(`Unknown subgraph "${launch.name}"; known: ${SUBGRAPH_NAMES.join(', ')}`);
-  return createRegionalSubgraph(region, { mongo, database, production: launch.production });
+  return createRegionalSubgraph(region, { mongo, database, production: launch.production, auth: launch.auth });
 }
 
 /** Builds a subgraph and starts listening; closing stops the server and its MongoDB client. */
 export async function launchSubgraph(launch: SubgraphLaunch, port: number, host: string): Promise<LaunchedSubgraph> {
-  const mongo = createMongoClient(launch.mongoUri, { monitorCommands: launch.monitorCommands ?? false });
+  const mongo = createMongoClient(launch.mongoUri, { ...mongoClientOptions(launch.mongo ?? DEFAULT_MONGO_TUNING), monitorCommands: launch.monitorCommands ?? true });
   try {
     await mongo.connect();
     const server = await (await buildSubgraph(launch, mongo)).listen(port, host);
@@ -51,6 +56,7 @@ export async function launchSubgraph(launch: SubgraphLaunch, port: number, host:
       name: launch.name,
       server,
       mongo,
+      // drains in-flight requests first (platform/http.ts), then closes the MongoDB client; safe to call twice
       close: async () => {
         await server.close();
         await mongo.close();

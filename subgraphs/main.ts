@@ -1,4 +1,6 @@
-import { DEFAULT_DATABASE_PREFIX } from './common/mongo';
+import { AuthConfigError, authEnabled, loadAuthConfig, type AuthConfig } from '../platform/auth';
+import { DEFAULT_DATABASE_PREFIX, type MongoTuning } from './common/mongo';
+import { SubgraphConfigError, loadMongoTuning } from './config';
 import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph } from './launch';
 
 /** Runs one subgraph alone: `npm run subgraph -- india` (PORT, HOST, MONGODB_URI, DATABASE_PREFIX). */
@@ -12,14 +14,35 @@ if (!mongoUri) {
   console.error('Set MONGODB_URI to the MongoDB server this subgraph should use (e.g. mongodb://127.0.0.1:27017).');
   process.exit(2);
 }
+let auth: AuthConfig;
+try {
+  auth = loadAuthConfig(process.env);
+} catch (error) {
+  if (!(error instanceof AuthConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(2);
+}
+if (!authEnabled(auth) && !auth.allowAnonymous) {
+  console.error('Set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (RS256/ES256), with AUTH_ISSUER and AUTH_AUDIENCE: a subgraph refuses every request without a valid token.');
+  process.exit(2);
+}
+let mongo: MongoTuning;
+try {
+  mongo = loadMongoTuning(process.env);
+} catch (error) {
+  if (!(error instanceof SubgraphConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(2);
+}
 const port = process.env.PORT ? Number(process.env.PORT) : defaultPortOf(name);
 try {
   const launched = await launchSubgraph(
-    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production: process.env.NODE_ENV === 'production' },
+    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production: process.env.NODE_ENV === 'production', auth, mongo },
     port,
     process.env.HOST ?? '127.0.0.1',
   );
   console.log(`Subgraph ${name} ready at ${launched.server.url}`);
+  // SIGTERM: stop accepting, let in-flight requests finish (bounded), then close the MongoDB client
   const stop = async () => {
     await launched.close();
     process.exit(0);

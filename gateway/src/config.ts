@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { AuthConfigError, loadAuthConfig, type AuthConfig } from '../../platform/auth';
+import { parseCorsOrigins } from '../../platform/cors';
+import type { QueryLimits } from './plugins/limits';
 
 /** Everything the gateway reads from its environment and command line, parsed and checked once. */
 export interface GatewayConfig {
@@ -12,7 +15,23 @@ export interface GatewayConfig {
   /** Reload the supergraph file when it changes. */
   watchSupergraph: boolean;
   subgraphTimeoutMs: number;
+  /** SUBGRAPH_RETRIES: extra attempts of a subgraph query (never a mutation) within subgraphTimeoutMs. */
+  subgraphRetries: number;
+  /** SUBGRAPH_RETRY_BACKOFF_MS: first backoff before a retry; doubled per attempt, with full jitter. */
+  subgraphRetryBackoffMs: number;
+  /** READY_TIMEOUT_MS: how long /ready waits for each subgraph's /ready. */
+  readyTimeoutMs: number;
+  /** SHUTDOWN_TIMEOUT_MS: how long closing lets in-flight requests finish. */
+  shutdownTimeoutMs: number;
   maxBodyBytes: number;
+  /** MAX_DEPTH, MAX_ALIASES, MAX_COST, MAX_PAGE_SIZE, REQUEST_TIMEOUT_MS (plugins/limits.ts). */
+  limits: QueryLimits;
+  /** AUTH_* (platform/auth.ts): bearer tokens are checked when a secret or JWKS URL is set. */
+  auth: AuthConfig;
+  /** CORS_ORIGINS: browser origins allowed to call the gateway; empty (the default) turns CORS off. */
+  corsOrigins: string[];
+  /** LANDING_PAGE: Apollo's landing page on GET; on in development, off in production unless set. */
+  landingPage: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -53,9 +72,21 @@ function subgraphUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   return urls;
 }
 
+function checked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof AuthConfigError || error instanceof RangeError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   const production = env.NODE_ENV === 'production';
   return {
+    auth: checked(() => loadAuthConfig(env)),
+    corsOrigins: checked(() => parseCorsOrigins(env.CORS_ORIGINS)),
+    landingPage: boolean(env.LANDING_PAGE, 'LANDING_PAGE', !production),
     supergraphPath: resolve(flag(argv, 'supergraph') ?? env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql'),
     port: integer(flag(argv, 'port') ?? env.PORT ?? env.GATEWAY_PORT, 'PORT', 4000, 0, 65535),
     host: flag(argv, 'host') ?? env.HOST ?? '127.0.0.1',
@@ -64,6 +95,17 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     introspection: boolean(env.INTROSPECTION, 'INTROSPECTION', !production),
     watchSupergraph: boolean(env.WATCH_SUPERGRAPH, 'WATCH_SUPERGRAPH', true),
     subgraphTimeoutMs: integer(env.SUBGRAPH_TIMEOUT_MS, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
+    subgraphRetries: integer(env.SUBGRAPH_RETRIES, 'SUBGRAPH_RETRIES', 2, 0, 10),
+    subgraphRetryBackoffMs: integer(env.SUBGRAPH_RETRY_BACKOFF_MS, 'SUBGRAPH_RETRY_BACKOFF_MS', 50, 1, 10_000),
+    readyTimeoutMs: integer(env.READY_TIMEOUT_MS, 'READY_TIMEOUT_MS', 1_000, 50, 60_000),
+    shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT_MS, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     maxBodyBytes: integer(env.MAX_BODY_BYTES, 'MAX_BODY_BYTES', 1_048_576, 1_024, 104_857_600),
+    limits: {
+      maxDepth: integer(env.MAX_DEPTH, 'MAX_DEPTH', 12, 1, 1_000),
+      maxAliases: integer(env.MAX_ALIASES, 'MAX_ALIASES', 30, 0, 100_000),
+      maxCost: integer(env.MAX_COST, 'MAX_COST', 100_000, 1, 1_000_000_000_000),
+      maxPageSize: integer(env.MAX_PAGE_SIZE, 'MAX_PAGE_SIZE', 100, 1, 1_000_000),
+      requestTimeoutMs: integer(env.REQUEST_TIMEOUT_MS, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    },
   };
 }

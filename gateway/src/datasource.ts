@@ -1,11 +1,16 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SubgraphUnavailableError, subgraphFetcher, type SubgraphCalls } from './subgraph-fetch';
+import { unavailableResponse } from './unavailable';
 
 export interface GatewayContext {
   /** Incoming headers worth passing on to subgraphs. */
   forwardedHeaders: Record<string, string>;
+  /** Aborts when the whole request runs out of time (plugins/limits.ts): its subgraph calls stop. */
+  signal?: AbortSignal;
 }
 
 const FORWARDED_HEADERS = ['authorization', 'x-request-id'] as const;
@@ -19,15 +24,21 @@ export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, s
   return forwarded;
 }
 
-/** Node's fetch keeps connections alive per origin; each call is bounded by the timeout. */
-function timedFetcher(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
-}
+/** The signal of the request a subgraph call belongs to: the fetcher only sees the URL and the init. */
+const requestSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
-/** Calls one subgraph over HTTP: forwards the caller's identity headers and bounds the wait. */
+/**
+ * Calls one subgraph over HTTP: forwards the caller's identity headers, bounds the wait, retries
+ * reads (subgraph-fetch.ts), and answers for a subgraph that stays unavailable with errors on the
+ * fields it would have filled, so that the rest of the answer survives (unavailable.ts).
+ */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, timeoutMs: number) {
-    super({ url, fetcher: timedFetcher(timeoutMs) });
+  private readonly calls: SubgraphCalls;
+
+  constructor(url: string, timeoutMs: number, calls: Partial<SubgraphCalls> = {}) {
+    const settings: SubgraphCalls = { service: url, retries: 0, backoffMs: 50, ...calls };
+    super({ url, fetcher: subgraphFetcher({ ...settings, timeoutMs, requestSignal: () => requestSignal.getStore() }) as Fetcher });
+    this.calls = settings;
   }
 
   /**
@@ -35,11 +46,29 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * Its first error then reaches the client with its own message and code instead of "400: Bad Request".
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    if (response.status >= 500) return new SubgraphUnavailableError(this.calls.service, 'status', `HTTP ${response.status}`, response.status);
     const error = await super.errorFromResponse(response);
     const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
     const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined)?.errors?.[0];
     if (response.status !== 400 || typeof first?.message !== 'string' || typeof first.extensions?.code !== 'string') return error;
     return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+  }
+
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const signal = (options.context as Partial<GatewayContext> | undefined)?.signal;
+    return requestSignal.run(signal, () => this.processOrAnswerUnavailable(options));
+  }
+
+  private async processOrAnswerUnavailable(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      // health checks and schema loading keep failing loudly; only a client's operation degrades
+      if (!(error instanceof SubgraphUnavailableError) || !('incomingRequestContext' in options)) throw error;
+      this.calls.onUnavailable?.(error);
+      const document = options.document ?? (options.request.query ? parse(options.request.query) : undefined);
+      return unavailableResponse(error, this.calls.subsidiaryOf?.(this.calls.service), document, options.request.variables);
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

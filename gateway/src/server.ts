@@ -1,11 +1,20 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { corsRoute } from '../../platform/cors';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
+import { createLogger } from '../../platform/logger';
+import { createServerMetrics, createSubgraphFetchMetrics, metricsRoute } from '../../platform/metrics';
+import { observabilityPlugin } from '../../platform/observability';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, forwardedHeaders, type GatewayContext } from './datasource';
 import { formatGatewayError } from './errors';
+import { gatewayAuth, type AuthContext } from './plugins/auth';
+import { limitsPlugin } from './plugins/limits';
+import { checkSubgraphs, subgraphEndpoints, type SubgraphEndpoint } from './readiness';
+import { observedCalls } from './subgraph-fetch';
 import { supergraphFromFile } from './supergraph-file';
+import { ServiceLabels } from './unavailable';
 
 export interface Gateway {
   listen(port?: number, host?: string): Promise<RunningServer>;
@@ -13,11 +22,34 @@ export interface Gateway {
 
 /** Builds the federation gateway over any supergraph file; `listen` opens the port. */
 export function createGateway(config: GatewayConfig): Gateway {
+  const logger = createLogger('gateway');
+  const metrics = createServerMetrics('gateway');
+  const calls = observedCalls(createSubgraphFetchMetrics(metrics.registry), logger);
+  const labels = new ServiceLabels();
+  const auth = gatewayAuth(config.auth);
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraphFromFile(config.supergraphPath, config.watchSupergraph),
-    buildService: ({ name, url }) => new SubgraphDataSource(config.subgraphUrls[name] ?? url ?? '', config.subgraphTimeoutMs),
+    supergraphSdl: auth.supergraph(supergraphFromFile(config.supergraphPath, config.watchSupergraph)),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(config.subgraphUrls[name] ?? url ?? '', config.subgraphTimeoutMs, {
+        service: name,
+        retries: config.subgraphRetries,
+        backoffMs: config.subgraphRetryBackoffMs,
+        subsidiaryOf: (service) => labels.subsidiaryOf(service),
+        ...calls,
+      }),
   });
-  const apollo = new ApolloServer<GatewayContext>({
+  // readiness asks the subgraphs of the supergraph in force; failures name subsidiaries only in ours
+  let endpoints: SubgraphEndpoint[] | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    labels.update(apiSchema);
+    endpoints = subgraphEndpoints(coreSupergraphSdl, config.subgraphUrls);
+  });
+  const ready = async () => {
+    if (!endpoints) return { ok: false, details: { supergraph: 'not loaded' } };
+    const { ok, subgraphs } = await checkSubgraphs(endpoints, config.readyTimeoutMs);
+    return { ok, details: { supergraph: 'loaded', subgraphs } };
+  };
+  const apollo = new ApolloServer<GatewayContext & AuthContext>({
     gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
@@ -26,19 +58,20 @@ export function createGateway(config: GatewayConfig): Gateway {
     // main.ts closes the HTTP server, then Apollo, on SIGINT/SIGTERM; Apollo's own handler would stop
     // Apollo first and re-raise the signal, killing the process (exit 143) mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: config.production ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [observabilityPlugin(), auth.plugin, limitsPlugin<GatewayContext>(config.limits), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
 
   return {
     async listen(port = config.port, host = config.host) {
       await apollo.start();
-      const server = createGraphQLHttpServer<GatewayContext>({
+      const server = createGraphQLHttpServer<GatewayContext & AuthContext>({
         apollo,
         maxBodyBytes: config.maxBodyBytes,
-        context: async (request) => ({ forwardedHeaders: forwardedHeaders(request.headers) }),
-        routes: [healthRoute('/health', async () => ({ ok: true }))],
+        context: async (request) => ({ forwardedHeaders: forwardedHeaders(request.headers), ...(await auth.context(request)) }),
+        routes: [...(config.corsOrigins.length > 0 ? [corsRoute(config.corsOrigins)] : []), healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready, config.readyTimeoutMs + 500), metricsRoute(metrics.registry)],
+        observability: { logger, metrics },
       });
-      const running = await listen(server, port, host);
+      const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs);
       return {
         ...running,
         close: async () => {

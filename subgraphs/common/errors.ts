@@ -5,6 +5,8 @@ import { GraphQLError } from 'graphql';
  * `raise`, so each error carries `extensions.code` from this table and nothing invents codes inline.
  */
 export const ERRORS = {
+  UNAUTHENTICATED: { status: 401, description: 'No valid bearer token: missing, expired, forged, or for another issuer or audience.' },
+  FORBIDDEN: { status: 403, description: "The token's scopes do not allow this field or mutation (see @requiresScopes in the schema)." },
   BAD_USER_INPUT: { status: 400, description: 'An argument is malformed or out of range; the message names it.' },
   NOT_FOUND: { status: 404, description: 'The record does not exist in this subsidiary.' },
   WRONG_SUBSIDIARY: { status: 403, description: 'The id or data belongs to another subsidiary.' },
@@ -13,7 +15,8 @@ export const ERRORS = {
   INVALID_STATE: { status: 409, description: 'The record is in a state that does not allow this change (e.g. archived).' },
   EXCHANGE_RATE_MISSING: { status: 422, description: 'No exchange rate is recorded for a currency and fiscal year the report needs.' },
   CONSOLIDATION_INCOMPLETE: { status: 503, description: 'A subsidiary is missing from a consolidated figure; ask with allowPartial for a partial figure.' },
-  SUBSIDIARY_UNAVAILABLE: { status: 503, description: "A subsidiary's subgraph or database did not answer." },
+  SUBSIDIARY_UNAVAILABLE: { status: 503, description: "A subsidiary's subgraph or database did not answer; extensions.subsidiary names it." },
+  SUBGRAPH_UNAVAILABLE: { status: 503, description: 'A subgraph that is not a subsidiary (or its database) did not answer; extensions.serviceName names it.' },
   INTERNAL_SERVER_ERROR: { status: 500, description: 'Unexpected failure; details are logged, not returned.' },
 } as const;
 
@@ -21,6 +24,15 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export function raise(code: ErrorCode, message: string, details: Record<string, unknown> = {}): never {
   throw new GraphQLError(message, { extensions: { code, ...details } });
+}
+
+/**
+ * An error that refuses the whole request, with the registry's HTTP status (used before execution:
+ * authentication in the context factory, scopes in a plugin).
+ */
+export function refusal(code: ErrorCode, message: string, headers?: Record<string, string>): GraphQLError {
+  const http = { status: ERRORS[code].status, ...(headers ? { headers: new Map(Object.entries(headers)) } : {}) };
+  return new GraphQLError(message, { extensions: { code, http } });
 }
 
 export function badInput(message: string, field?: string): never {

@@ -1,22 +1,37 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import type { MongoClient } from 'mongodb';
+import type { AuthConfig, Principal } from '../../platform/auth';
+import { ScopePolicy, type ScopeRequirement } from '../../platform/authorization';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
+import { createLogger, type Logger } from '../../platform/logger';
+import { createServerMetrics, instrumentMongoCommands, metricsRoute } from '../../platform/metrics';
+import { observabilityPlugin } from '../../platform/observability';
+import { requestAuthenticator, scopesPlugin, type AuthenticatedContext } from './auth';
 import { ERRORS } from './errors';
+import { databaseUnavailableError, isDatabaseUnavailable } from './unavailable';
 
-export interface SubgraphOptions<TContext extends BaseContext> {
+export interface SubgraphOptions<TContext extends AuthenticatedContext> {
   name: string;
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
-  context: (request: IncomingMessage) => Promise<TContext>;
+  /** Called once the request's token is verified; the principal goes into the context. */
+  context: (request: IncomingMessage, principal: Principal) => Promise<TContext>;
+  /** Token verification; every request without a valid token is refused (subgraphs/common/auth.ts). */
+  auth: AuthConfig;
+  /** What a mutation without its own @requiresScopes needs; by default nothing allows it (fail closed). */
+  unannotatedMutationScopes?: ScopeRequirement;
   mongo: MongoClient;
   /** Production mode hides stack traces and unexpected error messages. */
   production: boolean;
 }
+
+/** How long /ready waits for MongoDB's ping before reporting it down. */
+const READY_PING_TIMEOUT_MS = 1_000;
 
 export interface Subgraph {
   name: string;
@@ -33,32 +48,57 @@ const CLIENT_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Errors raised on purpose pass through; anything else is logged and masked. */
-export function maskUnexpectedErrors(name: string, production: boolean) {
+/** Errors raised on purpose pass through; a database outage names the subsidiary; anything else is logged and masked. */
+export function maskUnexpectedErrors(name: string, production: boolean, logger?: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-    console.error(`[${name}] unexpected error`, error);
+    if (isDatabaseUnavailable(error)) {
+      logger?.warn({ err: error, path: formatted.path }, 'database unavailable');
+      return databaseUnavailableError(name, formatted);
+    }
+    if (logger) logger.error({ err: error, path: formatted.path }, 'unexpected error');
+    else console.error(`[${name}] unexpected error`, error);
     if (!production) return formatted;
     return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
 
 /** Builds a subgraph server; `listen` is the only place it opens a port. */
-export function createSubgraphServer<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Subgraph {
+export function createSubgraphServer<TContext extends AuthenticatedContext>(options: SubgraphOptions<TContext>): Subgraph {
+  const typeDefs = parse(options.typeDefs);
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  const authenticate = requestAuthenticator(options.name, options.auth);
+  const logger = createLogger(options.name);
+  const metrics = createServerMetrics(options.name);
+  instrumentMongoCommands(options.mongo, metrics.registry);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: maskUnexpectedErrors(options.name, options.production),
+    formatError: maskUnexpectedErrors(options.name, options.production, logger),
     csrfPrevention: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    introspection: !options.production,
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      observabilityPlugin<TContext>(),
+      // @requiresScopes in the SDL, enforced before execution
+      scopesPlugin<TContext>(ScopePolicy.fromSdl(schema, typeDefs, options.unannotatedMutationScopes ?? [])),
+      ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
+  // a ping bounded well below the driver's server selection timeout: readiness answers fast when MongoDB is gone
   const ready = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('ping timed out')), READY_PING_TIMEOUT_MS);
+    });
     try {
-      await options.mongo.db('admin').command({ ping: 1 });
+      await Promise.race([options.mongo.db('admin').command({ ping: 1 }), deadline]);
       return { ok: true, details: { mongodb: 'up' } };
     } catch {
       return { ok: false, details: { mongodb: 'down' } };
+    } finally {
+      clearTimeout(timer);
     }
   };
   return {
@@ -67,8 +107,9 @@ export function createSubgraphServer<TContext extends BaseContext>(options: Subg
       await apollo.start();
       const server = createGraphQLHttpServer({
         apollo,
-        context: options.context,
-        routes: [healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready)],
+        context: async (request) => options.context(request, await authenticate(request)),
+        routes: [healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready), metricsRoute(metrics.registry)],
+        observability: { logger, metrics },
       });
       const running = await listen(server, port, host);
       return {

@@ -174,6 +174,42 @@ export class Consolidation {
     });
   }
 
+  /**
+   * bySubsidiary as the API serves it: a line whose conversion lacks an exchange rate keeps its
+   * local figures and the rates that exist, and only its `converted` amount fails (resolved lazily,
+   * with EXCHANGE_RATE_MISSING naming the currency and year), so one missing rate nulls one field,
+   * not the whole report with its completeness.
+   */
+  bySubsidiaryLines() {
+    return this.subsidiaries.map((subsidiary) => {
+      const available = this.arrived.has(subsidiary.code);
+      const cells = this.cells.filter((cell) => cell.subsidiary === subsidiary);
+      const years = [...new Set(cells.map((cell) => cell.groupFiscalYear))].sort();
+      const ratesUsed = years.flatMap((fiscalYear) => {
+        try {
+          return [{
+            currency: subsidiary.currency,
+            fiscalYear,
+            rate: this.rateText(this.factor(subsidiary.currency, fiscalYear)),
+            source: subsidiary.currency === this.params.currency ? 'Same currency' : this.quote(subsidiary.currency, fiscalYear).source,
+          }];
+        } catch (error) {
+          if ((error as GraphQLError).extensions?.code !== 'EXCHANGE_RATE_MISSING') throw error;
+          return [];
+        }
+      });
+      return {
+        code: subsidiary.code,
+        name: subsidiary.name,
+        available,
+        local: available ? money(sumDecimals(cells.map((cell) => cell.amount)), subsidiary.currency) : null,
+        converted: available ? () => money(this.convert(cells), this.params.currency) : null,
+        ratesUsed,
+        expenseCount: available ? cells.reduce((sum, cell) => sum + cell.expenseCount, 0) : null,
+      };
+    });
+  }
+
   /** A rate shown to people: exact when it terminates within 10 digits, else rounded to 10. */
   private rateText(rate: Rational): string {
     return rate.round(10).trimmed().toString();

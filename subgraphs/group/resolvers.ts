@@ -12,9 +12,12 @@ import { Consolidation, arrivedReport } from './consolidation';
 import type { ExchangeRateDocument, GoalDocument } from './documents';
 import { formatReportId, parseReportId, reportParams, type GroupReportArgs, type ReportParams } from './report-params';
 import type { GroupStore } from './store';
+import type { Principal } from '../../platform/auth';
 
 export interface GroupContext {
   store: GroupStore;
+  /** The caller, from the verified bearer token. */
+  principal: Principal;
 }
 
 const typed = (typeName: string) => ({ __resolveType: (value: { __typename: string }) => value.__typename ?? typeName });
@@ -96,7 +99,8 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
 
     GroupReport: {
       /** Called with the subsidiaries' figures that @requires gathered; builds the consolidation once per report. */
-      __resolveReference: async (reference: { id: string; subsidiaries?: unknown[] }, { store }: GroupContext): Promise<ResolvedReport> => {
+      __resolveReference: async (reference: { id?: unknown; subsidiaries?: unknown[] }, { store }: GroupContext): Promise<ResolvedReport> => {
+        if (typeof reference.id !== 'string' || reference.id.length > 200) raise('BAD_USER_INPUT', "a representation's id must be a string", { field: 'representations' });
         const params = parseReportId(reference.id);
         const arrivals = reference.subsidiaries ?? [];
         const [rates, goalDocuments] = await Promise.all([store.ratesForSpan(params.from, params.to), store.goals()]);
@@ -106,7 +110,7 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
       },
       completeness: report((consolidation) => consolidation.completeness()),
       total: report((consolidation) => consolidation.total()),
-      bySubsidiary: report((consolidation) => consolidation.bySubsidiary()),
+      bySubsidiary: report((consolidation) => consolidation.bySubsidiaryLines()),
       byCauseArea: report((consolidation) => consolidation.byCauseArea()),
       byContributionType: report((consolidation) => consolidation.byContributionType()),
       byFiscalYear: report((consolidation) => consolidation.byFiscalYear()),

@@ -1,6 +1,7 @@
 import { commonSdl } from '../common/sdl';
 import { SUBSIDIARIES } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
+import { READ_REQUIREMENT } from '../common/scopes';
 
 /** The fields of each subsidiary report that the consolidation needs, as one @requires selection. */
 export function consolidationRequires(): string {
@@ -16,7 +17,7 @@ export function groupSdl(): string {
   const perSubsidiary = SUBSIDIARIES.map((subsidiary) => {
     const names = regionalTypeNames(subsidiary);
     return `
-type ${names.subsidiary} implements Subsidiary @key(fields: "code") {
+type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${READ_REQUIREMENT} {
   code: ID!
   name: String!
   legalName: String!
@@ -26,11 +27,11 @@ type ${names.subsidiary} implements Subsidiary @key(fields: "code") {
   timeZone: String!
 }
 
-type ${names.initiative} implements Initiative @key(fields: "id", resolvable: false) {
+type ${names.initiative} implements Initiative @key(fields: "id", resolvable: false) ${READ_REQUIREMENT} {
   id: ID!
 }
 
-type ${names.report} implements SubsidiaryReport @key(fields: "id") {
+type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUIREMENT} {
   id: ID!
   currency: String @external
   cells: [ReportCell!] @external
@@ -38,7 +39,8 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") {
 }`;
   }).join('\n');
 
-  return `${commonSdl(['@external', '@requires'])}
+  // Every entry point needs a read scope: the Query fields, and the entities `_entities` reaches.
+  return `${commonSdl(['@external', '@requires', '@requiresScopes'])}
 """A company of the group. Regional subgraphs add its initiatives and volunteering."""
 interface Subsidiary {
   code: ID!
@@ -122,13 +124,13 @@ type Goal {
 }
 
 type Query {
-  subsidiaries: [Subsidiary!]!
-  subsidiary(code: ID!): Subsidiary
-  "Routed to the owning subsidiary by the id's prefix (\\"IN-…\\" is NEC India's). Null when no subsidiary has that prefix or the initiative does not exist."
-  initiative(id: ID!): Initiative
-  causeAreas: [CauseAreaInfo!]!
-  exchangeRates(fiscalYear: Int, currency: String): [ExchangeRate!]!
-  goals: [Goal!]!
+  subsidiaries: [Subsidiary!]! ${READ_REQUIREMENT}
+  subsidiary(code: ID!): Subsidiary ${READ_REQUIREMENT}
+  "Routed to the owning subsidiary by the id's prefix (\\"IN-…\\" is NEC India's). Null when no subsidiary has that prefix, and, once any field besides id is selected, when the owning subsidiary has no such initiative."
+  initiative(id: ID!): Initiative ${READ_REQUIREMENT}
+  causeAreas: [CauseAreaInfo!]! ${READ_REQUIREMENT}
+  exchangeRates(fiscalYear: Int, currency: String): [ExchangeRate!]! ${READ_REQUIREMENT}
+  goals: [Goal!]! ${READ_REQUIREMENT}
   """
   Consolidated figures of the whole group for one group fiscal year (fiscalYear) or a range
   (fromFiscalYear–toFiscalYear), converted into the reporting currency (JPY unless given) with
@@ -143,7 +145,7 @@ type Query {
     contributionType: ContributionType
     "When true, totals are given even if a subsidiary is missing, marked partial."
     allowPartial: Boolean = false
-  ): GroupReport!
+  ): GroupReport! ${READ_REQUIREMENT}
 }
 
 type MissingSubsidiary {
@@ -223,7 +225,7 @@ type GoalProgress {
   partial: Boolean!
 }
 
-type GroupReport @key(fields: "id") {
+type GroupReport @key(fields: "id") ${READ_REQUIREMENT} {
   id: ID!
   fromFiscalYear: Int!
   toFiscalYear: Int!

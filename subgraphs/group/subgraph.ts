@@ -1,4 +1,5 @@
 import type { MongoClient } from 'mongodb';
+import type { AuthConfig } from '../../platform/auth';
 import { createSubgraphServer, type Subgraph } from '../common/subgraph-server';
 import { GROUP_SUBGRAPH } from '../common/registry';
 import { ensureIndexes } from '../kit/store/indexes';
@@ -10,6 +11,7 @@ export interface GroupSubgraphOptions {
   mongo: MongoClient;
   database: string;
   production: boolean;
+  auth: AuthConfig;
 }
 
 /** The headquarters subgraph: registry, reference data and every consolidated figure. */
@@ -23,6 +25,7 @@ export async function createGroupSubgraph(options: GroupSubgraphOptions): Promis
     resolvers: groupResolvers(),
     mongo: options.mongo,
     production: options.production,
-    context: async () => ({ store }),
+    auth: options.auth,
+    context: async (_request, principal) => ({ store, principal }),
   });
 }

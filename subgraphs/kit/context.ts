@@ -1,4 +1,6 @@
+import type { Principal } from '../../platform/auth';
 import type { SubsidiaryConfig } from '../common/registry';
+import type { AuditTrail } from './audit';
 import type { RegionalLoaders } from './loaders';
 import type { RegionalStore } from './store';
 
@@ -6,8 +8,14 @@ export interface RegionalContext {
   subsidiary: SubsidiaryConfig;
   store: RegionalStore;
   loaders: RegionalLoaders;
-  /** Who is acting, recorded on every write. */
+  /** The caller, from the verified bearer token. */
+  principal: Principal;
+  /** Who is acting, recorded on every write: the token's subject. */
   actor: string;
+  /** The request's x-request-id, when it had a well-formed one. */
+  requestId: string | null;
+  /** Records every write of this request (kit/audit.ts). */
+  audit: AuditTrail;
   /** Today's date in the subsidiary's time zone. */
   today: string;
 }

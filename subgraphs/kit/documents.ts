@@ -98,6 +98,25 @@ export interface IdempotencyKeyDocument {
   createdAt: Date;
 }
 
+/**
+ * One write to the subsidiary's data, recorded right after the change (kit/audit.ts). Snapshots
+ * are the stored documents, BSON types included (Decimal128 amounts, dates).
+ */
+export interface AuditEntryDocument {
+  _id: string; // "IN-A0000000042": a counter, so newest first is _id descending
+  at: Date;
+  /** The token's subject. */
+  actor: string;
+  /** The mutation: "indiaRecordExpense". */
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  changedFields: string[];
+  requestId: string | null;
+}
+
 export interface CounterDocument {
   _id: string;
   seq: number;
@@ -110,4 +129,5 @@ export const REGIONAL_COLLECTIONS = {
   participation: 'volunteer_participation',
   counters: 'counters',
   idempotencyKeys: 'idempotency_keys',
+  audit: 'audit_log',
 } as const;

@@ -1,5 +1,6 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import { raise } from '../common/errors';
+import { inTransaction } from '../common/transactions';
 import { fiscalYearOf } from '../common/fiscal-year';
 import { toDecimal128 } from '../common/mongo';
 import { GROUP_FISCAL_CALENDAR, type SubsidiaryConfig } from '../common/registry';
@@ -157,7 +158,11 @@ function volunteerDates(date: string, context: RegionalContext) {
 type Resolver = GraphQLFieldResolver<unknown, RegionalContext>;
 
 const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context: RegionalContext) => Promise<unknown>> = {
-  CreateInitiative: async ({ input }: { input: InitiativeInput }, context) => context.store.initiatives.create(initiativeFields(input, context), context.actor),
+  CreateInitiative: async ({ input }: { input: InitiativeInput }, context) => {
+    const created = await context.store.initiatives.create(initiativeFields(input, context), context.actor);
+    await context.audit.change('Initiative', created._id, null, created);
+    return created;
+  },
 
   UpdateInitiative: async ({ id, changes, expectedVersion }: { id: string; changes: InitiativeChanges; expectedVersion?: number | null }, context) => {
     const current = await context.store.initiatives.get(ownId(id, context.subsidiary, 'id'));
@@ -165,23 +170,43 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
     if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'changes must set at least one field', { field: 'changes' });
     const fields = initiativeFields({ ...current, ...given } as InitiativeInput, context);
     const changed = Object.fromEntries(Object.keys(given).map((key) => [key, fields[key as keyof InitiativeFields]])) as Partial<InitiativeFields>;
-    const updated = await context.store.initiatives.update(current, changed, expectedVersion ?? current.version, context.actor);
-    if (updated.causeArea !== current.causeArea) await context.store.expenses.syncCauseArea(updated._id, updated.causeArea);
+    // the initiative and the cause area copied on its expenses change together: in one transaction on a
+    // replica set; elsewhere in two idempotent steps, re-synced whenever the cause area is given, so a
+    // retry of a change that stopped half-way repairs the expenses (docs/fault-tolerance.md)
+    const updated = await inTransaction(context.store.db.client, async (session) => {
+      const next = await context.store.initiatives.update(current, changed, expectedVersion ?? current.version, context.actor, session);
+      if (next.causeArea !== current.causeArea || given.causeArea !== undefined) await context.store.expenses.syncCauseArea(next._id, next.causeArea, session);
+      return next;
+    });
+    await context.audit.change('Initiative', updated._id, current, updated);
     return updated;
   },
 
   ArchiveInitiative: async ({ id }: { id: string }, context) => {
     const current = await context.store.initiatives.get(ownId(id, context.subsidiary, 'id'));
-    if (current.status === 'ARCHIVED') return current;
-    return context.store.initiatives.update(current, { status: 'ARCHIVED' }, current.version, context.actor);
+    if (current.status === 'ARCHIVED') {
+      context.audit.unchanged();
+      return current;
+    }
+    const archived = await context.store.initiatives.update(current, { status: 'ARCHIVED' }, current.version, context.actor);
+    await context.audit.change('Initiative', archived._id, current, archived);
+    return archived;
   },
 
   RecordExpense: async ({ input, idempotencyKey }: { input: ExpenseInput; idempotencyKey?: string | null }, context) => {
     const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
     const fields = expenseFields(input, initiative, context, 'input');
-    if (idempotencyKey == null) return context.store.expenses.record(fields, context.actor);
+    if (idempotencyKey == null) {
+      const recorded = await context.store.expenses.record(fields, context.actor);
+      await context.audit.change('Expense', recorded._id, null, recorded);
+      return recorded;
+    }
     const key = requiredText(idempotencyKey, 'idempotencyKey', LIMITS.tagLength * 2);
-    return context.store.expenses.recordOnce(key, input, fields, context.actor);
+    const recorded = await context.store.expenses.recordOnce(key, input, fields, context.actor);
+    // a replay changes nothing, unless the first attempt died before its audit entry: write it now
+    if (await context.audit.recorded(recorded._id)) context.audit.unchanged();
+    else await context.audit.change('Expense', recorded._id, null, recorded);
+    return recorded;
   },
 
   CorrectExpense: async ({ id, correction }: { id: string; correction: ExpenseCorrection }, context) => {
@@ -192,14 +217,20 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
     const switchesValuation = given.amount !== undefined && given.quantity === undefined;
     const merged: ExpenseInput = { ...base, ...(switchesValuation ? { quantity: null, unitPrice: null, unit: null } : {}), ...given };
     const initiative = await context.store.initiatives.get(current.initiativeId);
-    return context.store.expenses.replace(current._id, expenseFields(merged, initiative, context, 'correction'), context.actor);
+    const corrected = await context.store.expenses.replace(current._id, expenseFields(merged, initiative, context, 'correction'), context.actor);
+    await context.audit.change('Expense', corrected._id, current, corrected);
+    return corrected;
   },
 
-  DeleteExpense: async ({ id }: { id: string }, context) => context.store.expenses.delete(ownId(id, context.subsidiary, 'id')),
+  DeleteExpense: async ({ id }: { id: string }, context) => {
+    const deleted = await context.store.expenses.delete(ownId(id, context.subsidiary, 'id'));
+    await context.audit.change('Expense', deleted._id, deleted, null);
+    return deleted;
+  },
 
   RecordVolunteerRegistrations: async ({ input }: { input: { date: string; count: number; note?: string | null } }, context) => {
     const count = countOf(input.count, 'input.count')!;
-    return context.store.volunteering.recordRegistrations({
+    const recorded = await context.store.volunteering.recordRegistrations({
       ...volunteerDates(input.date, context),
       count,
       note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
@@ -207,6 +238,8 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
       source: `Recorded by ${context.actor}`,
       updatedBy: context.actor,
     });
+    await context.audit.change('VolunteerRegistration', recorded._id, null, recorded);
+    return recorded;
   },
 
   RecordVolunteerParticipation: async (
@@ -214,7 +247,7 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
     context,
   ) => {
     const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
-    return context.store.volunteering.recordParticipation({
+    const recorded = await context.store.volunteering.recordParticipation({
       ...volunteerDates(input.date, context),
       initiativeId: initiative._id,
       causeArea: initiative.causeArea,
@@ -225,6 +258,8 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
       source: `Recorded by ${context.actor}`,
       updatedBy: context.actor,
     });
+    await context.audit.change('VolunteerParticipation', recorded._id, null, recorded);
+    return recorded;
   },
 };
 

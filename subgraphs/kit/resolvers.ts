@@ -10,8 +10,9 @@ import type { RegionalContext } from './context';
 import type { ExpenseDocument, InitiativeDocument, Provenance } from './documents';
 import { regionalTypeNames } from './schema';
 import type { InitiativeExpenseTotals } from './store/expenses';
-import { LIMITS, fiscalYearArg, optionalText, pageSize } from './validation';
+import { LIMITS, fiscalYearArg, optionalText, pageSize, referenceId, requiredText } from './validation';
 import { mutationResolvers } from './mutations';
+import { auditEntryView } from './audit';
 
 interface InitiativesArgs {
   filter?: { fiscalYear?: number | null; causeArea?: CauseArea | null; status?: InitiativeStatus | null; text?: string | null } | null;
@@ -72,10 +73,18 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
           hours: (row?.hours ?? Decimal.ZERO).toString(),
         };
       },
+      auditLog: async (_parent: unknown, args: { first?: number | null; after?: string | null; entityId?: string | null }, { store }: RegionalContext) => {
+        const page = await store.audit.page({
+          entityId: args.entityId == null ? null : requiredText(args.entityId, 'entityId', LIMITS.idLength),
+          first: pageSize(args.first, 'first', LIMITS.pageSize, 50),
+          after: args.after ?? null,
+        });
+        return { nodes: page.nodes.map(auditEntryView), pageInfo: page.pageInfo };
+      },
     },
 
     [names.initiative]: {
-      __resolveReference: (reference: { id: string }, { loaders }: RegionalContext) => loaders.initiative.load(reference.id),
+      __resolveReference: (reference: { id?: unknown }, { loaders }: RegionalContext) => loaders.initiative.load(referenceId(reference)),
       id: (doc: InitiativeDocument) => doc._id,
       subsidiaryCode: () => subsidiary.code,
       provenance,
@@ -89,7 +98,7 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
     },
 
     [names.expense]: {
-      __resolveReference: (reference: { id: string }, { loaders }: RegionalContext) => loaders.expense.load(reference.id),
+      __resolveReference: (reference: { id?: unknown }, { loaders }: RegionalContext) => loaders.expense.load(referenceId(reference)),
       id: (doc: ExpenseDocument) => doc._id,
       initiative: (doc: ExpenseDocument, _args: unknown, { loaders }: RegionalContext) => loaders.initiative.load(doc.initiativeId),
       quantity: (doc: ExpenseDocument) => (doc.quantity ? fromDecimal128(doc.quantity).toString() : null),
@@ -99,9 +108,10 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
     },
 
     [names.report]: {
-      __resolveReference: (reference: { id: string }) => {
-        const key = parseReportKey(reference.id);
-        return key.code === subsidiary.code ? { id: reference.id, key } : null;
+      __resolveReference: (reference: { id?: unknown }) => {
+        const id = referenceId(reference, 200);
+        const key = parseReportKey(id);
+        return key.code === subsidiary.code ? { id, key } : null;
       },
       currency: () => currency,
       cells: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>

@@ -1,4 +1,5 @@
 import { commonSdl } from '../common/sdl';
+import { READ_REQUIREMENT, SCOPES, requiresScopes, writeScope } from '../common/scopes';
 import type { SubsidiaryConfig } from '../common/registry';
 
 /** Type names a regional subgraph owns, derived from the subsidiary's prefix. */
@@ -36,6 +37,35 @@ interface Subsidiary {
   initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
   "Volunteering in a group fiscal year. Null when the subsidiary's subgraph is unavailable."
   volunteering(fiscalYear: Int!): VolunteeringSummary
+  "The audit trail of this subsidiary's writes, newest first, optionally of one record (headquarters: scope group:audit)."
+  auditLog(first: Int = 50, after: String, entityId: ID): AuditPage
+}
+
+"One write to a subsidiary's data: who made it (the token's subject), when, and what changed."
+type AuditEntry @shareable {
+  id: ID!
+  "When the change was made, ISO 8601 in UTC."
+  at: String!
+  "The subject of the token that made the change."
+  actor: String!
+  "The mutation, such as indiaRecordExpense."
+  action: String!
+  "The kind of record changed, such as Expense."
+  entity: String!
+  entityId: ID
+  "Top-level fields whose value differs between before and after."
+  changedFields: [String!]!
+  "The record before the change, as JSON; null when it was created."
+  before: String
+  "The record after the change, as JSON; null when it was deleted."
+  after: String
+  "The x-request-id of the request that made the change, when it had one."
+  requestId: String
+}
+
+type AuditPage @shareable {
+  nodes: [AuditEntry!]!
+  pageInfo: PageInfo!
 }
 
 input InitiativeFilter {
@@ -257,16 +287,21 @@ type VolunteerRecord @shareable {
 export function regionalSdl(subsidiary: SubsidiaryConfig, localExtension = ''): string {
   const names = regionalTypeNames(subsidiary);
   const mutation = (action: string) => regionalMutationName(subsidiary, action);
-  return `${commonSdl([])}
+  // Reads need group:read or bi:read on every entity `_entities` can reach; writes need the
+  // subsidiary's own write scope; the audit trail needs group:audit.
+  const read = READ_REQUIREMENT;
+  const write = requiresScopes([writeScope(subsidiary.code)]);
+  return `${commonSdl(['@requiresScopes'])}
 ${SHARED_REGIONAL_SDL}
 """${subsidiary.legalName}."""
-type ${names.subsidiary} implements Subsidiary @key(fields: "code") {
+type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${read} {
   code: ID!
   initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
   volunteering(fiscalYear: Int!): VolunteeringSummary
+  auditLog(first: Int = 50, after: String, entityId: ID): AuditPage ${requiresScopes([SCOPES.audit])}
 }
 
-type ${names.initiative} implements Initiative @key(fields: "id") {
+type ${names.initiative} implements Initiative @key(fields: "id") ${read} {
   id: ID!
   subsidiaryCode: ID!
   title: String!
@@ -287,7 +322,7 @@ type ${names.initiative} implements Initiative @key(fields: "id") {
   totals(fiscalYear: Int): InitiativeTotals!
 }
 
-type ${names.expense} implements Expense @key(fields: "id") {
+type ${names.expense} implements Expense @key(fields: "id") ${read} {
   id: ID!
   initiativeId: ID!
   initiative: ${names.initiative}
@@ -308,7 +343,7 @@ type ${names.expense} implements Expense @key(fields: "id") {
 ${subsidiary.name}'s figures for a consolidated report. The key carries the report's parameters:
 "<code>|<from fiscal year>|<to fiscal year>|<cause area or *>|<contribution type or *>".
 """
-type ${names.report} implements SubsidiaryReport @key(fields: "id") {
+type ${names.report} implements SubsidiaryReport @key(fields: "id") ${read} {
   id: ID!
   currency: String
   cells: [ReportCell!]
@@ -316,14 +351,14 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") {
 }
 
 type Mutation {
-  ${mutation('CreateInitiative')}(input: InitiativeInput!): ${names.initiative}!
-  ${mutation('UpdateInitiative')}(id: ID!, changes: InitiativeChanges!, expectedVersion: Int): ${names.initiative}!
-  ${mutation('ArchiveInitiative')}(id: ID!): ${names.initiative}!
-  ${mutation('RecordExpense')}(input: ExpenseInput!, idempotencyKey: String): ${names.expense}!
-  ${mutation('CorrectExpense')}(id: ID!, correction: ExpenseCorrection!): ${names.expense}!
-  ${mutation('DeleteExpense')}(id: ID!): DeletedExpense!
-  ${mutation('RecordVolunteerRegistrations')}(input: VolunteerRegistrationsInput!): VolunteerRecord!
-  ${mutation('RecordVolunteerParticipation')}(input: VolunteerParticipationInput!): VolunteerRecord!
+  ${mutation('CreateInitiative')}(input: InitiativeInput!): ${names.initiative}! ${write}
+  ${mutation('UpdateInitiative')}(id: ID!, changes: InitiativeChanges!, expectedVersion: Int): ${names.initiative}! ${write}
+  ${mutation('ArchiveInitiative')}(id: ID!): ${names.initiative}! ${write}
+  ${mutation('RecordExpense')}(input: ExpenseInput!, idempotencyKey: String): ${names.expense}! ${write}
+  ${mutation('CorrectExpense')}(id: ID!, correction: ExpenseCorrection!): ${names.expense}! ${write}
+  ${mutation('DeleteExpense')}(id: ID!): DeletedExpense! ${write}
+  ${mutation('RecordVolunteerRegistrations')}(input: VolunteerRegistrationsInput!): VolunteerRecord! ${write}
+  ${mutation('RecordVolunteerParticipation')}(input: VolunteerParticipationInput!): VolunteerRecord! ${write}
 }
 ${localExtension}`;
 }

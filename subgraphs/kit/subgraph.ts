@@ -1,6 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import type { MongoClient } from 'mongodb';
+import type { AuthConfig } from '../../platform/auth';
 import { todayIn } from '../common/fiscal-year';
+import { writeScope } from '../common/scopes';
 import { createSubgraphServer, type Subgraph } from '../common/subgraph-server';
+import { AuditTrail, auditedMutations } from './audit';
 import type { RegionalContext } from './context';
 import type { RegionalDefinition } from './definition';
 import { createRegionalLoaders } from './loaders';
@@ -13,6 +17,13 @@ export interface RegionalSubgraphOptions {
   mongo: MongoClient;
   database: string;
   production: boolean;
+  auth: AuthConfig;
+}
+
+/** The request's x-request-id, kept for the audit trail when it is a sane identifier. */
+function requestIdOf(request: IncomingMessage): string | null {
+  const value = request.headers['x-request-id'];
+  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : null;
 }
 
 /** One regional subgraph over its own database: the shared template plus the subsidiary's extension. */
@@ -26,18 +37,29 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
   for (const [typeName, fields] of Object.entries(extension?.resolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as (typeof resolvers)[string];
   }
+  // every write, the extension's included, lands in the audit trail
+  resolvers.Mutation = auditedMutations(resolvers.Mutation as Parameters<typeof auditedMutations<RegionalContext>>[0]) as (typeof resolvers)[string];
   return createSubgraphServer<RegionalContext>({
     name: subsidiary.key,
     typeDefs: regionalSdl(subsidiary, extension?.typeDefs),
     resolvers,
     mongo: options.mongo,
     production: options.production,
-    context: async () => ({
-      subsidiary,
-      store,
-      loaders: createRegionalLoaders(store),
-      actor: 'anonymous',
-      today: todayIn(subsidiary.timeZone),
-    }),
+    auth: options.auth,
+    // a mutation of a local extension that declares no scope still needs the subsidiary's write scope
+    unannotatedMutationScopes: [[writeScope(subsidiary.code)]],
+    context: async (request, principal) => {
+      const requestId = requestIdOf(request);
+      return {
+        subsidiary,
+        store,
+        loaders: createRegionalLoaders(store),
+        principal,
+        actor: principal.subject,
+        requestId,
+        audit: new AuditTrail(store.audit, principal.subject, requestId),
+        today: todayIn(subsidiary.timeZone),
+      };
+    },
   });
 }

@@ -18,6 +18,7 @@ export const LIMITS = {
   partners: 50,
   outcomes: 50,
   searchWords: 10,
+  idLength: 40,
   maxAmount: Decimal.parse('1000000000000'),
   maxQuantity: Decimal.parse('1000000000'),
   maxUnitPrice: Decimal.parse('10000000000'),
@@ -107,6 +108,18 @@ export function ownCurrency(currency: string | null | undefined, subsidiary: Sub
     badInput(`${subsidiary.name} records amounts in ${subsidiary.currency}; convert ${currency} amounts before recording them`, 'currency');
   }
   return currency;
+}
+
+/**
+ * The id of an entity representation. Representations are client JSON when a subgraph is called
+ * directly: an object such as { "$ne": null } must never reach a MongoDB filter.
+ */
+export function referenceId(reference: { id?: unknown }, maxLength: number = LIMITS.idLength): string {
+  const { id } = reference;
+  if (typeof id !== 'string' || id.length === 0 || id.length > maxLength) {
+    badInput(`a representation's id must be a string of 1 to ${maxLength} characters`, 'representations');
+  }
+  return id;
 }
 
 /** The prefix check that keeps one subsidiary's subgraph from touching another's ids. */

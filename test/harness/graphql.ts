@@ -20,12 +20,22 @@ export async function graphql<T = Record<string, any>>(
 }
 
 /** The data of a response that must have succeeded; fails the test with the errors otherwise. */
-export async function graphqlData<T = Record<string, any>>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const result = await graphql<T>(url, query, variables);
+export async function graphqlData<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const result = await graphql<T>(url, query, variables, headers);
   if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   return result.data;
 }
 
 export function errorCodes(result: GraphQLResponse): string[] {
   return (result.errors ?? []).map((error) => String(error.extensions?.code));
+}
+
+/** The Authorization header for a token, or none for null. */
+export function bearer(token: string | null): Record<string, string> {
+  return token === null ? {} : { authorization: `Bearer ${token}` };
 }

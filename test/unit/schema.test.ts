@@ -7,6 +7,7 @@ import { Supergraph, operationFromDocument } from '@apollo/federation-internals'
 import { QueryPlanner, prettyFormatQueryPlan } from '@apollo/query-planner';
 import type { PlanNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
 import { composeProductSupergraph } from '../../schema/composition';
+import { enforcedSupergraph } from '../../gateway/src/plugins/auth';
 import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
 
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '../../schema');
@@ -83,7 +84,8 @@ function count(text: string, needle: string): number {
 }
 
 describe('query plans', () => {
-  const supergraph = Supergraph.build(composed.supergraphSdl);
+  // as the gateway loads it: with @requiresScopes, which it enforces (gateway/src/plugins/auth.ts)
+  const supergraph = Supergraph.build(enforcedSupergraph(composed.supergraphSdl, true));
   const planner = new QueryPlanner(supergraph);
 
   function plan(query: string): { plan: QueryPlan; text: string } {

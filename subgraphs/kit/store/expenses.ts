@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import { MongoServerError, type ClientSession, type Collection, type Db, type Filter } from 'mongodb';
 import { raise } from '../../common/errors';
 import { Decimal } from '../../common/decimal';
 import { fromDecimal128 } from '../../common/mongo';
@@ -151,8 +151,8 @@ export class ExpenseStore {
     return deleted;
   }
 
-  /** Keeps the copy of the initiative's cause area on its expenses in step (idempotent). */
-  async syncCauseArea(initiativeId: string, causeArea: ExpenseDocument['causeArea']): Promise<void> {
-    await this.collection.updateMany({ initiativeId, causeArea: { $ne: causeArea } }, { $set: { causeArea } });
+  /** Keeps the copy of the initiative's cause area on its expenses in step (idempotent). `session`: inside a transaction. */
+  async syncCauseArea(initiativeId: string, causeArea: ExpenseDocument['causeArea'], session?: ClientSession): Promise<void> {
+    await this.collection.updateMany({ initiativeId, causeArea: { $ne: causeArea } }, { $set: { causeArea } }, session ? { session } : {});
   }
 }

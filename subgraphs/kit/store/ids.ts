@@ -6,6 +6,7 @@ export const ID_FORMATS = {
   expense: { letter: 'X', width: 6 },
   registration: { letter: 'R', width: 6 },
   participation: { letter: 'P', width: 6 },
+  audit: { letter: 'A', width: 10 },
 } as const;
 export type IdKind = keyof typeof ID_FORMATS;
 

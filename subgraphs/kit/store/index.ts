@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { SubsidiaryConfig } from '../../common/registry';
+import { AuditStore } from './audit';
 import { ExpenseStore } from './expenses';
 import { InitiativeStore } from './initiatives';
 import { ReportStore } from './reports';
@@ -12,6 +13,7 @@ export interface RegionalStore {
   expenses: ExpenseStore;
   volunteering: VolunteeringStore;
   reports: ReportStore;
+  audit: AuditStore;
 }
 
 export function createRegionalStore(db: Db, subsidiary: SubsidiaryConfig): RegionalStore {
@@ -21,5 +23,6 @@ export function createRegionalStore(db: Db, subsidiary: SubsidiaryConfig): Regio
     expenses: new ExpenseStore(db, subsidiary),
     volunteering: new VolunteeringStore(db, subsidiary),
     reports: new ReportStore(db),
+    audit: new AuditStore(db, subsidiary),
   };
 }

@@ -17,6 +17,7 @@ export const REGIONAL_INDEXES: Record<string, IndexDescription[]> = {
     { key: { groupFiscalYear: 1, causeArea: 1 }, name: 'groupFiscalYear_causeArea' },
     { key: { initiativeId: 1 }, name: 'initiative' },
   ],
+  [REGIONAL_COLLECTIONS.audit]: [{ key: { entityId: 1, _id: -1 }, name: 'entity_newest' }],
 };
 
 export async function ensureIndexes(db: Db, indexes: Record<string, IndexDescription[]>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { ClientSession, Collection, Db, Filter } from 'mongodb';
 import { raise } from '../../common/errors';
 import { escapeRegex } from '../../common/mongo';
 import { fiscalYearRange } from '../../common/fiscal-year';
@@ -105,13 +105,13 @@ export class InitiativeStore {
     return document;
   }
 
-  /** Applies changes if the stored version is still `expectedVersion`; VERSION_CONFLICT otherwise. */
-  async update(current: InitiativeDocument, changes: Partial<InitiativeFields>, expectedVersion: number, actor: string): Promise<InitiativeDocument> {
+  /** Applies changes if the stored version is still `expectedVersion`; VERSION_CONFLICT otherwise. `session`: inside a transaction. */
+  async update(current: InitiativeDocument, changes: Partial<InitiativeFields>, expectedVersion: number, actor: string, session?: ClientSession): Promise<InitiativeDocument> {
     const merged = { ...current, ...changes };
     const updated = await this.collection.findOneAndUpdate(
       { _id: current._id, version: expectedVersion },
       { $set: { ...changes, searchText: searchTextOf(merged), updatedAt: new Date(), updatedBy: actor }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
+      { returnDocument: 'after', ...(session ? { session } : {}) },
     );
     if (!updated) {
       raise('VERSION_CONFLICT', `Initiative ${current._id} was changed by someone else (expected version ${expectedVersion}); read it again and retry`, {

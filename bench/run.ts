@@ -1,0 +1,463 @@
+/**
+ * `npm run bench [-- --sizes 10000,100000 --duration 10 --connections 10 --layout split|stack --cpu-prof]`
+ *
+ * For each size: generates the data into fresh databases, starts the subgraphs and the project
+ * gateway (their own entry points, one process each) and a stock Apollo gateway over the same
+ * subgraphs, warms them up, drives the three workloads with autocannon, replays the dashboard's
+ * query plan straight against the subgraphs (the floor), and prints a Markdown report (also
+ * written to bench/results/latest.md, with the raw numbers in latest.json). Everything it
+ * started is stopped at the end, on errors and on Ctrl-C.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { startMongoServer, type StartedMongoServer } from '../platform/mongo-server';
+import { SUPERGRAPH_PATH } from '../scripts/stack';
+import { databaseName } from '../subgraphs/common/mongo';
+import { SUBGRAPH_NAMES } from '../subgraphs/launch';
+import type { SeedDatabases } from '../seed/load';
+import { benchAuth, type BenchAuth } from './auth';
+import { extractAll } from './bi';
+import { explainQueries, isRealMongod } from './explain';
+import { recordFetches, replayPlan, type RecordedFetch } from './floor';
+import { generateDataset, initiativeCount, participationCount } from './generate';
+import { failures, graphqlBody, percentile, runLoad, type LoadResult, type LoadSpec } from './load';
+import { BENCH_DIR, childPids, freePort, installCleanup, spawnServer, watchResources, type BenchChild } from './processes';
+import { summarizeProfile, type ProfileSummary } from './profile';
+import { renderReport, type FetchTiming, type Measured, type RunInfo, type SizeResults } from './report';
+import { BI_PAGE_SIZE, DASHBOARD, DASHBOARD_FISCAL_YEAR, INITIATIVE_LIST, fanOut, recordExpense } from './workloads';
+
+const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+const LOG_DIR = path.join(RESULTS_DIR, 'logs');
+const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
+
+interface Options {
+  sizes: number[] | null;
+  duration: number;
+  connections: number;
+  layout: 'split' | 'stack';
+  /** Write a V8 CPU profile of every server process to bench/results/profiles/. */
+  cpuProf: boolean;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      layout: { type: 'string', default: 'split' },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('npm run bench [-- --sizes 10000,100000 --duration 10 --connections 10 --layout split|stack --cpu-prof]');
+    process.exit(0);
+  }
+  const positive = (text: string, name: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got "${text}"`);
+    return value;
+  };
+  if (values.layout !== 'split' && values.layout !== 'stack') throw new Error(`--layout must be split or stack, got "${values.layout}"`);
+  return {
+    sizes: values.sizes ? values.sizes.split(',').map((size) => positive(size.replace(/_/g, '').trim(), 'sizes')) : null,
+    duration: positive(values.duration, 'duration'),
+    connections: positive(values.connections, 'connections'),
+    layout: values.layout,
+    cpuProf: values['cpu-prof'] ?? false,
+  };
+}
+
+/** Heap for mongo-java-server: ~6 KB per document of the largest size, at least 1 GB. */
+function javaHeapFor(size: number): string {
+  const documents = 4 * (size + initiativeCount(size) + participationCount(size) + 60) + 50_000;
+  const gigabytes = Math.min(Math.max(1, Math.ceil((documents * 6 * 1024) / 2 ** 30) + 1), Math.floor(totalmem() / 2 ** 30) - 4);
+  return `${gigabytes}g`;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** Everything that serves one size: the subgraphs, both gateways, and where to reach them. */
+interface Servers {
+  children: BenchChild<unknown>[];
+  projectUrl: string;
+  stockUrl: string;
+  subgraphUrls: Record<string, string>;
+  pids: { project: number[]; stock: number[]; subgraphs: number[] };
+}
+
+async function startServers(options: Options, mongoUri: string, prefix: string, auth: BenchAuth, size: number): Promise<Servers> {
+  const common = { NODE_ENV: 'production', ...auth.env };
+  const children: BenchChild<unknown>[] = [];
+  const logFile = (name: string) => path.join(LOG_DIR, `${size}-${name}.log`);
+  // one folder per process: Node writes a profile per thread (pino's transport has its own)
+  const profile = (name: string) => (options.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, `${size}-${name}`)}`] } : {});
+  try {
+    let subgraphUrls: Record<string, string>;
+    let projectUrl: string;
+    let subgraphPids: number[];
+    let projectPids: number[];
+    if (options.layout === 'split') {
+      const subgraphs = await Promise.all(
+        SUBGRAPH_NAMES.map(async (name) => {
+          const port = await freePort();
+          const child = await spawnServer({
+            name: `subgraph ${name}`,
+            script: 'subgraphs/main.ts',
+            args: [name],
+            env: { ...common, MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1' },
+            logFile: logFile(`subgraph-${name}`),
+            ...profile(`subgraph-${name}`),
+            healthUrl: `http://127.0.0.1:${port}/health`,
+          });
+          children.push(child);
+          return { name, url: `http://127.0.0.1:${port}/graphql`, pid: child.pid };
+        }),
+      );
+      subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
+      subgraphPids = subgraphs.map((subgraph) => subgraph.pid);
+      const port = await freePort();
+      const project = await spawnServer({
+        name: 'project gateway',
+        script: 'gateway/src/main.ts',
+        env: {
+          ...common,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          SUPERGRAPH_PATH,
+          WATCH_SUPERGRAPH: 'false',
+          ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_URL_${name.toUpperCase()}`, url])),
+        },
+        logFile: logFile('project-gateway'),
+        ...profile('project-gateway'),
+        healthUrl: `http://127.0.0.1:${port}/health`,
+      });
+      children.push(project);
+      projectUrl = `http://127.0.0.1:${port}/graphql`;
+      projectPids = [project.pid];
+    } else {
+      const stack = await spawnServer<{ url: string; subgraphUrls: Record<string, string> }>({
+        name: 'project stack',
+        script: 'bench/serve-stack.ts',
+        env: { ...common, MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix },
+        logFile: logFile('project-stack'),
+        ...profile('project-stack'),
+      });
+      children.push(stack);
+      subgraphUrls = stack.info.subgraphUrls;
+      projectUrl = stack.info.url;
+      subgraphPids = [stack.pid];
+      projectPids = [stack.pid];
+    }
+    const stock = await spawnServer<{ url: string }>({
+      name: 'stock gateway',
+      script: 'bench/serve-stock.ts',
+      env: { ...common, BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls) },
+      logFile: logFile('stock-gateway'),
+      ...profile('stock-gateway'),
+    });
+    children.push(stock);
+    return { children, projectUrl, stockUrl: stock.info.url, subgraphUrls, pids: { project: projectPids, stock: [stock.pid], subgraphs: subgraphPids } };
+  } catch (error) {
+    await Promise.all(children.map((child) => child.stop()));
+    throw error;
+  }
+}
+
+/** One load run to measure; `gateway` names whose process it loads. */
+interface Timed {
+  gateway: 'project' | 'stock' | null;
+  run: () => Promise<LoadResult>;
+}
+
+/** One result from the slices of an interleaved measurement. */
+function mergeMeasured(parts: Measured[]): Measured {
+  const [first] = parts;
+  if (!first || parts.length === 1) return first!;
+  const results = parts.map((part) => part.result);
+  const seconds = results.reduce((sum, result) => sum + result.seconds, 0);
+  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+  const sum = (pick: (result: LoadResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+  const groups = Object.keys(first.usage.cpuMs);
+  const firstFailure = results.find((result) => result.firstFailure)?.firstFailure;
+  return {
+    result: {
+      label: first.result.label,
+      connections: first.result.connections,
+      seconds,
+      requests,
+      requestsPerSecond: requests / seconds,
+      latencies: Float64Array.from(results.flatMap((result) => [...result.latencies])).sort(),
+      errors: sum((result) => result.errors),
+      non2xx: sum((result) => result.non2xx),
+      graphqlErrors: sum((result) => result.graphqlErrors),
+      ...(firstFailure ? { firstFailure } : {}),
+    },
+    usage: {
+      peakRss: Object.fromEntries(groups.map((group) => [group, Math.max(...parts.map((part) => part.usage.peakRss[group] ?? 0))])),
+      cpuMs: Object.fromEntries(groups.map((group) => [group, parts.reduce((total, part) => total + (part.usage.cpuMs[group] ?? 0), 0)])),
+      otherCpuPercent: parts.reduce((total, part) => total + part.usage.otherCpuPercent * part.result.seconds, 0) / seconds,
+    },
+  };
+}
+
+/** "_entities(IndiaReport)" or the first root field of a recorded subgraph request. */
+function describeFetch(fetch: RecordedFetch): string {
+  const { query } = JSON.parse(fetch.body) as { query: string };
+  const selection = query.slice(query.indexOf('{') + 1);
+  const field = /^\s*(\w+)/.exec(selection)?.[1] ?? '?';
+  const type = field === '_entities' ? /\.\.\.\s*on\s+(\w+)/.exec(selection)?.[1] : undefined;
+  return type ? `_entities(${type})` : field;
+}
+
+async function measureSize(size: number, options: Options, client: MongoClient, mongo: StartedMongoServer, auth: BenchAuth, notes: string[]): Promise<SizeResults> {
+  const prefix = `bench_${size}_${randomBytes(3).toString('hex')}_`;
+  const databases = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, databaseName(prefix, name)])) as unknown as SeedDatabases;
+  const mongoPids = [...childPids(process.pid, 'mongo-test-server'), ...childPids(process.pid, 'mongod')];
+  let servers: Servers | undefined;
+  const peakRss: Record<string, number> = {};
+  try {
+    log(`${size.toLocaleString('en-US')} expenses per subsidiary: generating into ${prefix}* …`);
+    const dataset = await generateDataset(client, { size, databases });
+    log(`loaded ${dataset.documents.toLocaleString('en-US')} documents in ${(dataset.milliseconds / 1000).toFixed(1)} s`);
+    const explain = await explainQueries(mongo.uri, databases.india, 'india', DASHBOARD_FISCAL_YEAR);
+
+    servers = await startServers(options, mongo.uri, prefix, auth, size);
+    const { projectUrl, stockUrl, pids } = servers;
+    log(`project gateway ${projectUrl}, stock gateway ${stockUrl}`);
+    const headers = auth.headers;
+    const groups = (gateway: number[]) => ({ gateway, subgraphs: pids.subgraphs, mongo: mongoPids, client: [process.pid] });
+    const dashboardLoad = (label: string, url: string, connections: number, budget: LoadSpec['budget']) => () =>
+      runLoad({ label, url, connections, budget, headers, requests: [{ body: graphqlBody(DASHBOARD) }] });
+    const urlOf = { project: projectUrl, stock: stockUrl };
+    const lastUsed = { project: 0, stock: 0 };
+    /** One load run with the resources used meanwhile; a gateway idle for a while gets a few requests first. */
+    const measure = async (target: Timed): Promise<Measured> => {
+      const { gateway } = target;
+      // so that no gateway starts on keep-alive sockets its subgraphs closed while it was idle (Node closes them after 5 s)
+      if (gateway && performance.now() - lastUsed[gateway] > 3_000) await dashboardLoad('prime', urlOf[gateway], 1, { amount: 2 })();
+      const watch = watchResources(groups(gateway ? pids[gateway] : []));
+      const result = await target.run();
+      const usage = watch.stop();
+      if (gateway) lastUsed[gateway] = performance.now();
+      return { result, usage };
+    };
+    const report = (measured: Measured, gateway: Timed['gateway']) => {
+      const { result } = measured;
+      log(`${result.label}: ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${percentile(result.latencies, 0.5).toFixed(1)} ms${failures(result) ? `, ${failures(result)} FAILED (${result.firstFailure?.slice(0, 200)})` : ''}`);
+      for (const [group, bytes] of Object.entries(measured.usage.peakRss)) {
+        const name = group === 'gateway' ? gateway : group;
+        if (name) peakRss[name] = Math.max(peakRss[name] ?? 0, bytes);
+      }
+      return measured;
+    };
+    /** Runs each target `rounds` times in turn, so that whatever else the machine does falls on all of them alike. */
+    const interleaved = async <K extends string>(targets: Record<K, Timed>, rounds: number): Promise<Record<K, Measured>> => {
+      const keys = Object.keys(targets) as K[];
+      const parts = Object.fromEntries(keys.map((key) => [key, [] as Measured[]])) as Record<K, Measured[]>;
+      for (let round = 0; round < rounds; round += 1) for (const key of keys) parts[key].push(await measure(targets[key]));
+      return Object.fromEntries(keys.map((key) => [key, report(mergeMeasured(parts[key]), targets[key].gateway)])) as Record<K, Measured>;
+    };
+
+    // The dashboard's query plan, recorded once, and its stages.
+    const stages = await recordFetches({ supergraphPath: SUPERGRAPH_PATH, subgraphUrls: servers.subgraphUrls, query: DASHBOARD.query, variables: DASHBOARD.variables, authorization: headers.authorization });
+    log(`dashboard plan: ${stages.map((stage) => `[${stage.map((fetch) => `${fetch.subgraph} ${describeFetch(fetch)}`).join(', ')}]`).join(' → ')}`);
+
+    // Warm-up (JIT, connection pools, query plan caches, the MongoDB server's caches), and how
+    // long one dashboard takes: runs are sized in requests from it, so that none is cut short.
+    const { duration } = options;
+    const pilot = await dashboardLoad('pilot', projectUrl, 1, { amount: 5 })();
+    const single = Math.max(1, percentile(pilot.latencies, 0.5));
+    // at most ~8 s of queue per connection: deeper queues only hit the subgraphs' timeouts
+    const connections = Math.min(options.connections, Math.max(1, Math.floor(8_000 / single)));
+    if (connections < options.connections) notes.push(`${size.toLocaleString('en-US')}: one dashboard takes ${Math.round(single)} ms alone, so throughput runs use ${connections} connections instead of ${options.connections}.`);
+    let rate = 0;
+    for (const gateway of ['project', 'stock'] as const) {
+      const result = await dashboardLoad(`warm-up ${gateway}`, urlOf[gateway], connections, { amount: 3 * connections })();
+      if (result.firstFailure && failures(result) >= result.requests) throw new Error(`every warm-up request to the ${gateway} gateway failed: ${result.firstFailure}`);
+      if (gateway === 'project') rate = result.requestsPerSecond;
+    }
+    await replayPlan('warm-up floor', stages, { connections, seconds: 60, amount: 3 * connections, headers });
+
+    const floor = (label: string, replayed: readonly (readonly RecordedFetch[])[], connectionCount: number, amount: number, seconds = 300): Timed => ({
+      gateway: null,
+      run: () => replayPlan(label, replayed, { connections: connectionCount, seconds, amount, headers }),
+    });
+    // throughput: `duration` seconds each at the warm-up's rate, in slices of ~5 s with at least 3 requests per connection
+    const throughputAmount = Math.max(3 * connections, Math.round(duration * rate));
+    const throughputRounds = Math.max(1, Math.min(Math.round(duration / 5), Math.floor(throughputAmount / (3 * connections))));
+    const perThroughputRound = Math.ceil(throughputAmount / throughputRounds);
+    const throughput = await interleaved(
+      {
+        project: { gateway: 'project', run: dashboardLoad('dashboard project', projectUrl, connections, { amount: perThroughputRound }) },
+        stock: { gateway: 'stock', run: dashboardLoad('dashboard stock', stockUrl, connections, { amount: perThroughputRound }) },
+        floor: floor('dashboard floor', stages, connections, perThroughputRound),
+      },
+      throughputRounds,
+    );
+    // latency: half the duration each at one connection, in slices of ~1 s with at least 3 requests
+    const short = Math.max(2, duration / 2);
+    const latencyAmount = Math.max(5, Math.round((short * 1000) / single));
+    const latencyRounds = Math.max(1, Math.min(Math.round(short), Math.floor(latencyAmount / 3)));
+    const perLatencyRound = Math.ceil(latencyAmount / latencyRounds);
+    const latency = await interleaved(
+      {
+        project: { gateway: 'project', run: dashboardLoad('dashboard project c1', projectUrl, 1, { amount: perLatencyRound }) },
+        stock: { gateway: 'stock', run: dashboardLoad('dashboard stock c1', stockUrl, 1, { amount: perLatencyRound }) },
+        floor: floor('dashboard floor c1', stages, 1, perLatencyRound),
+      },
+      latencyRounds,
+    );
+    const shortest = Math.max(1, duration / 5);
+    const fetches: FetchTiming[] = [];
+    for (const [index, stage] of stages.entries()) {
+      for (const fetch of stage) {
+        const operation = describeFetch(fetch);
+        const measured = report(await measure(floor(`stage ${index + 1} ${fetch.subgraph} ${operation}`, [[fetch]], 1, Infinity, shortest)), null);
+        fetches.push({ stage: index + 1, subgraph: fetch.subgraph, operation, measured });
+      }
+    }
+    const fanOutRuns = [];
+    for (const k of [1, 2, 4]) {
+      const run = () => runLoad({ label: `fan-out ${k}`, url: projectUrl, connections: 1, budget: { seconds: shortest }, headers, requests: [{ body: graphqlBody(fanOut(k)) }] });
+      fanOutRuns.push({ k, measured: report(await measure({ gateway: 'project', run }), 'project') });
+    }
+
+    log('BI extraction …');
+    // Pages of 100 initiatives as the issue asks; if the project gateway's query limits refuse
+    // that, both gateways run with the largest page it accepts, and the report says so.
+    let pageSize = BI_PAGE_SIZE;
+    let refused: string | undefined;
+    // Bounded in time: past the limit no new page is asked for, and the report estimates the rest.
+    const biSeconds = Math.max(20, 3 * duration);
+    let project = await extractAll('project gateway', projectUrl, pageSize, headers, biSeconds);
+    for (const smaller of [50, 25, 20, 10]) {
+      if (!project.error?.includes('QUERY_TOO_COSTLY') || project.requests > 0) break;
+      refused ??= `initiatives(first: ${pageSize}) refused by the project gateway: ${project.error}`;
+      pageSize = smaller;
+      project = await extractAll('project gateway', projectUrl, pageSize, headers, biSeconds);
+    }
+    const bi = { project, stock: await extractAll('stock gateway', stockUrl, pageSize, headers, biSeconds), ...(refused ? { refused } : {}) };
+    for (const extraction of [bi.project, bi.stock]) log(`BI ${extraction.label}: first ${extraction.pageSize}, ${extraction.requests} requests, ${(extraction.milliseconds / 1000).toFixed(2)} s${extraction.complete ? '' : ' (stopped at the time limit)'}${extraction.error ? `, FAILED: ${extraction.error}` : ''}`);
+
+    const india = dataset.subsidiaries.india!;
+    const writeRounds = Math.max(1, Math.round(duration / 5));
+    const runId = randomBytes(4).toString('hex');
+    let sequence = 0;
+    const writeMix = (gateway: string, url: string) => () => {
+      const write = () => {
+        sequence += 1;
+        const initiative = india.openInitiativeIds[sequence % india.openInitiativeIds.length]!;
+        return graphqlBody(recordExpense(initiative, `bench-${runId}-${gateway}-${sequence}`, sequence));
+      };
+      const writeRequest = { body: write(), fresh: write };
+      return runLoad({ label: `write mix ${gateway}`, url, connections: options.connections, budget: { seconds: duration / writeRounds }, headers, requests: [writeRequest, writeRequest, writeRequest, writeRequest, { body: graphqlBody(INITIATIVE_LIST) }] });
+    };
+    const writes = await interleaved({ project: { gateway: 'project', run: writeMix('project', projectUrl) }, stock: { gateway: 'stock', run: writeMix('stock', stockUrl) } }, writeRounds);
+
+    return { size, dataset, explain, dashboard: { throughput, latency, fetches, fanOut: fanOutRuns }, bi, writes, peakRss };
+  } finally {
+    if (servers) await Promise.all(servers.children.map((child) => child.stop()));
+    for (const database of Object.values(databases)) await client.db(database).dropDatabase().catch(() => {});
+  }
+}
+
+/** The main thread's profile (the largest file) of each process of one size. */
+function profilesOf(size: number): ProfileSummary[] {
+  let folders: string[];
+  try {
+    folders = readdirSync(PROFILE_DIR).filter((folder) => folder.startsWith(`${size}-`));
+  } catch {
+    return [];
+  }
+  return folders.flatMap((folder) => {
+    const dir = path.join(PROFILE_DIR, folder);
+    const largest = readdirSync(dir)
+      .filter((file) => file.endsWith('.cpuprofile'))
+      .map((file) => ({ file: path.join(dir, file), bytes: statSync(path.join(dir, file)).size }))
+      .sort((a, b) => b.bytes - a.bytes)[0];
+    return largest ? [{ ...summarizeProfile(largest.file, 8), file: folder.slice(`${size}-`.length) }] : [];
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const startedAt = new Date();
+  const notes: string[] = [];
+  const largest = Math.max(...(options.sizes ?? [100_000]));
+  if (!process.env.MONGODB_URI) {
+    process.env.MONGO_TEST_SERVER_HEAP ??= javaHeapFor(largest);
+    process.env.MONGO_TEST_SERVER ??= 'auto';
+  }
+  // What Ctrl-C must close besides the child processes.
+  const open: { mongo?: StartedMongoServer; client?: MongoClient } = {};
+  installCleanup(async () => {
+    await open.client?.close().catch(() => {});
+    await open.mongo?.stop().catch(() => {});
+  });
+  mkdirSync(LOG_DIR, { recursive: true });
+  const mongo = (open.mongo = await startMongoServer());
+  const client = (open.client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 }));
+  await client.connect();
+  const real = await isRealMongod(client);
+  const info = await client.db('admin').command({ buildInfo: 1 }).catch(() => ({ version: '?' }));
+  const mongoDescription = `${mongo.kind} ${String(info.version)}${real ? ' (real mongod)' : ''}${mongo.kind === 'mongo-java-server' ? `, JVM heap ${process.env.MONGO_TEST_SERVER_HEAP}` : ''}`;
+  const sizes = options.sizes ?? (real ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]);
+  if (!real) {
+    notes.push(
+      'MongoDB is mongo-java-server (in-memory): it scans every collection for every query (secondary indexes are accepted but not used), has no `explain`, and needs ~3–5 KB of heap per document, so 1M expenses × 4 subsidiaries does not fit. ' +
+        (options.sizes ? 'Sizes were given with --sizes.' : 'Sizes default to 10k and 100k; 1M runs when MONGODB_URI points at a real mongod (or with --sizes 1000000).') +
+        ' Latencies that depend on the database are those of this test server, not of MongoDB.',
+    );
+  }
+  const auth = await benchAuth();
+  log(`MongoDB: ${mongoDescription}; sizes ${sizes.join(', ')}; ${options.duration} s per run; ${options.connections} connections; layout ${options.layout}`);
+  const results: SizeResults[] = [];
+  if (options.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
+  for (const size of sizes) {
+    const measured = await measureSize(size, options, client, mongo, auth, notes);
+    results.push(options.cpuProf ? { ...measured, profiles: profilesOf(size) } : measured);
+  }
+
+  const runInfo: RunInfo = {
+    startedAt,
+    finishedAt: new Date(),
+    machine: `${cpus().length} CPU (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: `Node ${process.version}`,
+    mongo: mongoDescription,
+    auth: auth.description,
+    layout: options.layout,
+    durationSeconds: options.duration,
+    connections: options.connections,
+    notes,
+  };
+  const report = renderReport(runInfo, results);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, 'latest.md'), report);
+  writeFileSync(
+    path.join(RESULTS_DIR, 'latest.json'),
+    JSON.stringify({ runInfo, results }, (key, value: unknown) => {
+      if (value instanceof Float64Array) return { count: value.length, p50: value[Math.floor(value.length / 2)], max: value[value.length - 1] };
+      if (value instanceof Map) return Object.fromEntries(value);
+      if (typeof value === 'bigint') return value.toString();
+      return key === 'openInitiativeIds' ? undefined : value;
+    }, 2),
+  );
+  console.log(report);
+  log(`report written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))}; server logs in ${path.relative(process.cwd(), LOG_DIR)}`);
+  await client.close();
+  await mongo.stop();
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+}

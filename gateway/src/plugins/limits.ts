@@ -1,0 +1,113 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { DEFAULT_LIST_SIZE, measureOperation } from './measure-operation';
+
+/** Bounds on one operation; see config.ts for the environment variables and defaults. */
+export interface QueryLimits {
+  /** Fields on the longest path from the root. */
+  maxDepth: number;
+  /** Aliased fields in the operation, fragments expanded. */
+  maxAliases: number;
+  /** Estimated fields resolved (see measureOperation). */
+  maxCost: number;
+  /** Largest `first`/`last` a caller may pass. */
+  maxPageSize: number;
+  /** The whole request, from parsing to the last subgraph answer. */
+  requestTimeoutMs: number;
+  /** Items a list field without `first`/`last` is assumed to return in the cost estimate. */
+  defaultListSize?: number;
+}
+
+/** The codes this plugin answers with (passed through in production by errors.ts). */
+export const LIMIT_ERROR_CODES = {
+  tooDeep: 'QUERY_TOO_DEEP',
+  tooManyAliases: 'TOO_MANY_ALIASES',
+  tooCostly: 'QUERY_TOO_COSTLY',
+  pageTooLarge: 'PAGE_SIZE_TOO_LARGE',
+  timeout: 'REQUEST_TIMEOUT',
+} as const;
+
+/** The plugin gives each request's context a signal that aborts when the request runs out of time. */
+export interface OperationSignalContext extends BaseContext {
+  signal?: AbortSignal;
+}
+
+function refused(code: string, message: string, limit: number, measured: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, limit, measured, http: { status: 400 } } });
+}
+
+function shown(value: number): string {
+  return value < 1e15 ? Math.round(value).toLocaleString('en-US') : value.toExponential(2);
+}
+
+/**
+ * Query limits for any supergraph: refuses, before any subgraph is called, an operation too deep,
+ * with too many aliases, too costly by estimate, or asking for too large a page (HTTP 400); and bounds
+ * the whole request in time: the context's `signal` aborts the subgraph calls still running
+ * (datasource.ts), and the answer becomes a REQUEST_TIMEOUT error with HTTP 504.
+ */
+export function limitsPlugin<TContext extends OperationSignalContext>(limits: QueryLimits): ApolloServerPlugin<TContext> {
+  const defaultListSize = limits.defaultListSize ?? DEFAULT_LIST_SIZE;
+  return {
+    async requestDidStart({ contextValue }) {
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new Error(`request timed out after ${limits.requestTimeoutMs} ms`)), limits.requestTimeoutMs);
+      timer.unref();
+      contextValue.signal = contextValue.signal ? AbortSignal.any([contextValue.signal, deadline.signal]) : deadline.signal;
+
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const measures = measureOperation(schema, document, { operationName: request.operationName, variables: request.variables, defaultListSize });
+          if (!measures) return;
+          const page = measures.largestPage;
+          if (page && page.value > limits.maxPageSize) {
+            throw refused(
+              LIMIT_ERROR_CODES.pageTooLarge,
+              `${page.argument}: ${page.value} on ${page.field} is larger than the largest page allowed, ${limits.maxPageSize}.`,
+              limits.maxPageSize,
+              page.value,
+            );
+          }
+          if (measures.depth > limits.maxDepth) {
+            throw refused(LIMIT_ERROR_CODES.tooDeep, `The operation is ${measures.depth} fields deep; the limit is ${limits.maxDepth}.`, limits.maxDepth, measures.depth);
+          }
+          if (measures.aliases > limits.maxAliases) {
+            throw refused(
+              LIMIT_ERROR_CODES.tooManyAliases,
+              `The operation has ${measures.aliases} aliased fields; the limit is ${limits.maxAliases}.`,
+              limits.maxAliases,
+              measures.aliases,
+            );
+          }
+          if (measures.cost > limits.maxCost) {
+            throw refused(
+              LIMIT_ERROR_CODES.tooCostly,
+              `The operation's estimated cost is ${shown(measures.cost)}; the limit is ${shown(limits.maxCost)}. ` +
+                `Ask for smaller pages (first/last) or fewer nested lists; a list without first/last counts as ${defaultListSize} items.`,
+              limits.maxCost,
+              measures.cost,
+            );
+          }
+        },
+
+        async willSendResponse({ response }) {
+          clearTimeout(timer);
+          if (!deadline.signal.aborted) return;
+          // the subgraph calls were aborted, so what execution produced is partial at best
+          response.http.status = 504;
+          response.body = {
+            kind: 'single',
+            singleResult: {
+              errors: [
+                {
+                  message: `The request did not complete within ${limits.requestTimeoutMs} ms and was stopped.`,
+                  extensions: { code: LIMIT_ERROR_CODES.timeout, limit: limits.requestTimeoutMs },
+                },
+              ],
+            },
+          };
+        },
+      };
+    },
+  };
+}

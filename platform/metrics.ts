@@ -1,0 +1,120 @@
+import type { ServerResponse } from 'node:http';
+import type { MongoClient } from 'mongodb';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Route } from './http';
+
+/**
+ * Prometheus metrics of one server (the gateway or one subgraph). Each server has its own registry,
+ * so several servers in one process (tests, `npm start`) never clash; every series carries the
+ * `service` label.
+ */
+export interface ServerMetrics {
+  registry: Registry;
+  httpRequests: Counter<'route' | 'method' | 'status'>;
+  graphqlRequests: Counter<'operation_type' | 'outcome'>;
+  graphqlDuration: Histogram<'operation_type' | 'outcome'>;
+  /** Error codes in GraphQL responses, one count per error. */
+  graphqlErrors: Counter<'code'>;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createServerMetrics(service: string, options: { processMetrics?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests served, by route (graphql, health, ready, metrics, other), method and status code.',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
+    graphqlRequests: new Counter({
+      name: 'graphql_requests_total',
+      help: 'GraphQL operations answered, by operation type and outcome (success, partial: data with errors, error: no data).',
+      labelNames: ['operation_type', 'outcome'],
+      registers: [registry],
+    }),
+    graphqlDuration: new Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'Time from receiving a GraphQL request to the end of its response.',
+      labelNames: ['operation_type', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    graphqlErrors: new Counter({
+      name: 'graphql_errors_total',
+      help: 'Errors in GraphQL responses, by extensions.code.',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** The gateway's view of its subgraphs: one observation per HTTP attempt. */
+export interface SubgraphFetchMetrics {
+  duration: Histogram<'subgraph' | 'outcome'>;
+  retries: Counter<'subgraph'>;
+  failures: Counter<'subgraph' | 'reason'>;
+}
+
+export function createSubgraphFetchMetrics(registry: Registry): SubgraphFetchMetrics {
+  return {
+    duration: new Histogram({
+      name: 'gateway_subgraph_fetch_duration_seconds',
+      help: 'Duration of each HTTP attempt to a subgraph, by subgraph and outcome (ok, http_<status>, timeout, connection, aborted).',
+      labelNames: ['subgraph', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: 'gateway_subgraph_fetch_retries_total',
+      help: 'Retries of idempotent subgraph reads after a connection error, timeout or 5xx.',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: 'gateway_subgraph_unavailable_total',
+      help: 'Subgraph calls that failed for good (after retries), by reason; each leaves that branch of the answer null.',
+      labelNames: ['subgraph', 'reason'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** MongoDB command durations from the driver's command monitoring (needs `monitorCommands: true`). */
+export function instrumentMongoCommands(client: MongoClient, registry: Registry): () => void {
+  const duration = new Histogram({
+    name: 'mongodb_command_duration_seconds',
+    help: 'Duration of MongoDB commands sent by this server, by command name and outcome.',
+    labelNames: ['command', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [registry],
+  });
+  const succeeded = (event: { commandName: string; duration: number }) => duration.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000);
+  const failed = (event: { commandName: string; duration: number }) => duration.observe({ command: event.commandName, outcome: 'error' }, event.duration / 1000);
+  client.on('commandSucceeded', succeeded);
+  client.on('commandFailed', failed);
+  return () => {
+    client.off('commandSucceeded', succeeded);
+    client.off('commandFailed', failed);
+  };
+}
+
+/** Writes the registry in Prometheus' text format. */
+export async function sendMetrics(registry: Registry, response: ServerResponse): Promise<void> {
+  const text = await registry.metrics();
+  response.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/** GET /metrics: the registry in Prometheus' text format. */
+export function metricsRoute(registry: Registry, path = '/metrics'): Route {
+  return async (request, response) => {
+    if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://localhost').pathname !== path) return false;
+    await sendMetrics(registry, response);
+    return true;
+  };
+}

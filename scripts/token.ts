@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { AuthConfigError, loadAuthConfig, mintToken } from '../platform/auth';
+import { roleScopes } from '../subgraphs/common/scopes';
+
+/**
+ * Mints an HS256 bearer token with AUTH_JWT_SECRET, AUTH_ISSUER and AUTH_AUDIENCE from the
+ * environment (the settings the stack verifies with), and prints it alone on stdout:
+ *
+ *   npm run -s token -- --role hq --sub alice
+ *   npm run -s token -- --scope group:read --scope subsidiary:IN:write --sub priya --ttl 3600
+ *
+ * Roles: hq (group:read group:audit), bi (bi:read), admin (every scope), regional:<CODE>
+ * (group:read subsidiary:<CODE>:write). --scope may be repeated or space-separated.
+ */
+const USAGE = 'Usage: npm run -s token -- [--role hq|bi|admin|regional:<CODE>] [--scope <scope>]... [--sub <subject>] [--ttl <seconds>]';
+
+try {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      sub: { type: 'string', default: 'developer' },
+      ttl: { type: 'string', default: '3600' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const scopes = (values.scope ?? []).flatMap((scope) => scope.split(/\s+/)).filter(Boolean);
+  if (values.role) {
+    const ofRole = roleScopes(values.role);
+    if (!ofRole) throw new RangeError(`Unknown role "${values.role}"`);
+    scopes.push(...ofRole);
+  }
+  if (scopes.length === 0) throw new RangeError('Give --role or at least one --scope');
+  const ttl = Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 30 * 24 * 3600) throw new RangeError('--ttl must be whole seconds from 1 to 2592000');
+  const auth = loadAuthConfig(process.env);
+  if (!auth.secret) throw new AuthConfigError('Set AUTH_JWT_SECRET to the secret the stack uses (npm start prints it)');
+  console.log(await mintToken(auth, { subject: values.sub, scopes: [...new Set(scopes)], ttlSeconds: ttl }));
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}

@@ -1,0 +1,98 @@
+/**
+ * Fault: a client replays a write. The same RecordExpense with the same idempotency key arrives
+ * five times at once and again later; and a write whose answer was lost (the gateway gave up on a
+ * slow India while India went on to commit it) is retried by the client with its key. Real servers
+ * on 127.0.0.1, India behind a TCP proxy that can hold its answers back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StackOptions } from '../../scripts/stack';
+import { startDelayProxy, within, type DelayProxy } from '../harness/faults';
+import { useSeededStack } from '../harness/stack';
+
+const TIMEOUT_MS = 1_500;
+let proxy: DelayProxy | undefined;
+const options: Partial<StackOptions> = {};
+beforeAll(async () => {
+  proxy = await startDelayProxy();
+  options.gatewayEnv = { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS), SUBGRAPH_URL_INDIA: `http://127.0.0.1:${proxy.port}/graphql` };
+});
+const stack = useSeededStack('fault_replay', options);
+beforeAll(() => {
+  proxy!.targetPort = stack.stack.subgraphs.get('india')!.server.port;
+});
+afterAll(async () => {
+  await proxy?.close();
+});
+
+const RECORD = `mutation Record($input: ExpenseInput!, $key: String) {
+  indiaRecordExpense(input: $input, idempotencyKey: $key) { id amount { amount currency } } }`;
+
+const expenses = () => stack.db('india').collection('expenses');
+const mutationsSent = () => (proxy!.sent.match(/indiaRecordExpense/g) ?? []).length;
+
+describe('a replayed write', () => {
+  it('records one expense for five concurrent and two later copies of one keyed request', { timeout: 30_000 }, async () => {
+    const input = { initiativeId: 'IN-I0002', date: '2024-07-11', contributionType: 'CASH', amount: '2500.00', description: 'Replayed donation' };
+    const before = await expenses().countDocuments();
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => stack.query(RECORD, { input, key: 'replay-concurrent-1' })));
+    for (const result of concurrent) expect(result.errors).toBeUndefined();
+    const ids = new Set(concurrent.map((result) => result.data?.indiaRecordExpense.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+
+    const later = [await stack.query(RECORD, { input, key: 'replay-concurrent-1' }), await stack.query(RECORD, { input, key: 'replay-concurrent-1' })];
+    for (const result of later) expect(result.data?.indiaRecordExpense).toEqual({ id, amount: { amount: '2500.00', currency: 'INR' } });
+
+    expect(await expenses().countDocuments()).toBe(before + 1);
+    expect(await expenses().countDocuments({ description: 'Replayed donation' })).toBe(1);
+    expect(await stack.db('india').collection('idempotency_keys').countDocuments({ _id: 'replay-concurrent-1' as never })).toBe(1);
+  });
+
+  it('keeps a write whose answer was lost, and the retry with its key neither loses nor doubles it', { timeout: 30_000 }, async () => {
+    const input = { initiativeId: 'IN-I0003', date: '2024-08-02', contributionType: 'CASH', amount: '777.00', description: 'Answer lost in transit' };
+    const before = await expenses().countDocuments();
+    const sentBefore = mutationsSent();
+
+    // India commits, but its answer is held back past the gateway's budget: the client sees a failure
+    proxy!.delayMs = 3 * TIMEOUT_MS;
+    let lost;
+    try {
+      lost = await stack.query(RECORD, { input, key: 'replay-lost-answer-1' });
+    } finally {
+      proxy!.delayMs = 0;
+    }
+    expect(lost.data).toBeNull();
+    expect(lost.errors?.[0]).toMatchObject({ path: ['indiaRecordExpense'], extensions: { code: 'SUBSIDIARY_UNAVAILABLE', subsidiary: 'IN', reason: 'timeout' } });
+    // the gateway never retries a mutation by itself
+    expect(mutationsSent() - sentBefore).toBe(1);
+    // nothing lost: the write is there although the caller was told the call failed
+    expect(await within(5_000, async () => (await expenses().countDocuments({ description: 'Answer lost in transit' })) === 1)).not.toBeNull();
+
+    // the client retries with the same key: it gets the expense that was recorded, not a second one
+    const retried = await stack.query(RECORD, { input, key: 'replay-lost-answer-1' });
+    expect(retried.errors).toBeUndefined();
+    const stored = await expenses().findOne({ description: 'Answer lost in transit' });
+    expect(retried.data?.indiaRecordExpense.id).toBe(stored?._id);
+    expect(await expenses().countDocuments()).toBe(before + 1);
+
+    // and the same key for a different expense is refused, changing nothing
+    const misused = await stack.query(RECORD, { input: { ...input, amount: '778.00' }, key: 'replay-lost-answer-1' });
+    expect(misused.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await expenses().countDocuments()).toBe(before + 1);
+  });
+});
+
+describe('a multi-document change that stopped half-way (no transactions on this server)', () => {
+  it('is repaired by retrying it: the cause area copied on the expenses follows the initiative again', async () => {
+    const initiative = await stack.db('india').collection('initiatives').findOne({ _id: 'IN-I0005' as never });
+    const target = initiative?.causeArea === 'ENVIRONMENT' ? 'HEALTH_WELFARE' : 'ENVIRONMENT';
+    await stack.data(`mutation($id: ID!) { indiaRecordExpense(input: { initiativeId: $id, date: "2024-09-09", contributionType: CASH, amount: "10", description: "half-way" }) { id } }`, { id: 'IN-I0005' });
+    // the crash: the initiative moved, its expenses did not
+    await stack.db('india').collection('initiatives').updateOne({ _id: 'IN-I0005' as never }, { $set: { causeArea: target }, $inc: { version: 1 } });
+    expect(await expenses().countDocuments({ initiativeId: 'IN-I0005', causeArea: { $ne: target } })).toBeGreaterThan(0);
+    // the client, told nothing, sends the same change again
+    const retried = await stack.query(`mutation($id: ID!, $area: CauseArea!) { indiaUpdateInitiative(id: $id, changes: { causeArea: $area }) { causeArea } }`, { id: 'IN-I0005', area: target });
+    expect(retried.data?.indiaUpdateInitiative.causeArea).toBe(target);
+    expect(await expenses().countDocuments({ initiativeId: 'IN-I0005', causeArea: { $ne: target } })).toBe(0);
+  });
+});

@@ -1,0 +1,284 @@
+/**
+ * docker-compose.yml, the Dockerfile and .dockerignore agree with the code: the compose binary
+ * accepts the file (when one is installed: Debian's docker-compose, or the `docker compose`
+ * plugin), and the parsed YAML has MongoDB, the five subgraphs on the registry's ports, the seed
+ * and the gateway, wired together with health checks. No Docker engine is needed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
+
+/** Every subgraph with its port from the registry: group 4001, then the subsidiaries. */
+const SUBGRAPHS = [
+  { name: GROUP_SUBGRAPH.key, port: GROUP_SUBGRAPH.defaultPort },
+  ...SUBSIDIARIES.map((subsidiary) => ({ name: subsidiary.key, port: subsidiary.defaultPort })),
+];
+const GATEWAY_PORT = 4000;
+
+// ---------------------------------------------------------------------------------------------
+// The compose binary, if any
+// ---------------------------------------------------------------------------------------------
+
+interface ComposeBinary {
+  label: string;
+  command: string;
+  args: string[];
+}
+
+function run(command: string, args: string[]) {
+  return spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
+}
+
+function findComposeBinary(): ComposeBinary | undefined {
+  const candidates: ComposeBinary[] = [
+    { label: 'docker-compose', command: 'docker-compose', args: [] },
+    { label: 'docker compose', command: 'docker', args: ['compose'] },
+  ];
+  return candidates.find((candidate) => {
+    const result = run(candidate.command, [...candidate.args, 'version']);
+    return result.error === undefined && result.status === 0;
+  });
+}
+
+const compose = findComposeBinary();
+const NO_COMPOSE = 'skipped: neither docker-compose nor `docker compose` is installed (apt-get install docker-compose)';
+if (!compose) console.warn(`[docker-compose.int.test] ${NO_COMPOSE}; the YAML structure checks still run`);
+
+describe(`${compose?.label ?? 'compose binary'} config`, () => {
+  it.skipIf(!compose)(`accepts docker-compose.yml${compose ? '' : ` (${NO_COMPOSE})`}`, () => {
+    const result = run(compose!.command, [...compose!.args, '-f', COMPOSE_FILE, 'config', '-q']);
+    expect(result.error).toBeUndefined();
+    expect(result.status, `${compose!.label} config -q failed:\n${result.stderr}`).toBe(0);
+  });
+
+  it.skipIf(!compose)(`lists the eight services${compose ? '' : ` (${NO_COMPOSE})`}`, () => {
+    const result = run(compose!.command, [...compose!.args, '-f', COMPOSE_FILE, 'config', '--services']);
+    expect(result.status, result.stderr).toBe(0);
+    const services = result.stdout.trim().split('\n').map((line) => line.trim()).sort();
+    expect(services).toEqual(['gateway', 'mongodb', 'seed', ...SUBGRAPHS.map((subgraph) => subgraph.name)].sort());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The structure, from the YAML itself
+// ---------------------------------------------------------------------------------------------
+
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  ports?: (string | number | { target?: number; published?: number | string })[];
+  volumes?: (string | { type?: string; source?: string; target?: string })[];
+  restart?: string;
+}
+
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const file = parse(readFileSync(COMPOSE_FILE, 'utf8')) as ComposeFile;
+
+function service(name: string): Service {
+  const found = file.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+/** `environment` as a map, whichever of the two compose forms the file uses. */
+function environment(of: Service): Record<string, string> {
+  const env = of.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  }
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === null ? '' : String(value)]));
+}
+
+/** `depends_on` as service → condition ("service_started" for the short list form). */
+function dependencies(of: Service): Record<string, string> {
+  const deps = of.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((name) => [name, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([name, value]) => [name, value.condition ?? 'service_started']));
+}
+
+function commandOf(of: Service): string[] {
+  if (of.command === undefined) return [];
+  return Array.isArray(of.command) ? of.command : of.command.split(/\s+/).filter(Boolean);
+}
+
+function healthcheckText(of: Service): string {
+  const test = of.healthcheck?.test;
+  if (of.healthcheck?.disable || test === undefined) return '';
+  return Array.isArray(test) ? test.join(' ') : test;
+}
+
+/** Built from the repository's Dockerfile (directly, or through the image another service builds). */
+function buildsFromDockerfile(of: Service): boolean {
+  const build = of.build;
+  if (build === undefined) return of.image !== undefined && Object.values(file.services).some((other) => other.build !== undefined && other.image === of.image);
+  const context = typeof build === 'string' ? build : (build.context ?? '.');
+  const dockerfile = typeof build === 'string' ? 'Dockerfile' : (build.dockerfile ?? 'Dockerfile');
+  return resolve(ROOT, context) === ROOT && dockerfile === 'Dockerfile';
+}
+
+/** The script a command runs through tsx (`tsx x.ts`, `npx tsx x.ts`, `node --import tsx x.ts`). */
+function scriptOf(of: Service): string | undefined {
+  return commandOf(of).find((part) => part.endsWith('.ts'));
+}
+
+describe('docker-compose.yml structure', () => {
+  it('has MongoDB, the five subgraphs, the seed and the gateway, and nothing else', () => {
+    expect(Object.keys(file.services).sort()).toEqual(['gateway', 'mongodb', 'seed', ...SUBGRAPHS.map((subgraph) => subgraph.name)].sort());
+    expect(SUBGRAPHS.map((subgraph) => subgraph.name).sort()).toEqual(['america', 'group', 'india', 'japan', 'thailand']);
+  });
+
+  it('runs the official mongo:7 image with a ping health check and a named volume', () => {
+    const mongodb = service('mongodb');
+    expect(mongodb.image).toBe('mongo:7');
+    expect(healthcheckText(mongodb)).toContain('mongosh');
+    expect(healthcheckText(mongodb)).toContain("db.adminCommand('ping').ok");
+    const dataVolume = (mongodb.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target])).find(([, target]) => target === '/data/db');
+    expect(dataVolume, 'mongodb mounts a volume on /data/db').toBeDefined();
+    expect(Object.keys(file.volumes ?? {})).toContain(dataVolume![0]);
+  });
+
+  describe.each(SUBGRAPHS)('subgraph $name', ({ name, port }) => {
+    it(`runs subgraphs/main.ts ${name} from the Dockerfile's image`, () => {
+      const subgraph = service(name);
+      expect(buildsFromDockerfile(subgraph)).toBe(true);
+      const command = commandOf(subgraph);
+      expect(command).toContain('tsx');
+      expect(command.slice(-2)).toEqual(['subgraphs/main.ts', name]);
+    });
+
+    it(`listens on 0.0.0.0:${port} (the registry's port) and uses mongodb://mongodb:27017, database csr_${name}`, () => {
+      const env = environment(service(name));
+      expect(env.PORT).toBe(String(port));
+      expect(env.HOST).toBe('0.0.0.0');
+      expect(env.MONGODB_URI).toBe('mongodb://mongodb:27017');
+      // the database name comes from DATABASE_PREFIX (default csr_) + the subgraph's name
+      expect(env.DATABASE_PREFIX ?? 'csr_').toBe('csr_');
+    });
+
+    it('waits for MongoDB to be healthy', () => {
+      expect(dependencies(service(name))).toEqual({ mongodb: 'service_healthy' });
+    });
+
+    it(`has a health check on http://127.0.0.1:${port}/ready made with node (no curl in the slim image)`, () => {
+      const text = healthcheckText(service(name));
+      expect(text).toContain(`http://127.0.0.1:${port}/ready`);
+      expect(text).toMatch(/^(CMD|CMD-SHELL)? ?node /);
+      expect(text).not.toMatch(/\bcurl\b|\bwget\b/);
+    });
+  });
+
+  it('the seed is a one-shot run of scripts/seed.ts once MongoDB is healthy', () => {
+    const seed = service('seed');
+    expect(buildsFromDockerfile(seed)).toBe(true);
+    expect(scriptOf(seed)).toBe('scripts/seed.ts');
+    expect(environment(seed).MONGODB_URI).toBe('mongodb://mongodb:27017');
+    expect(environment(seed).DATABASE_PREFIX ?? 'csr_').toBe('csr_');
+    expect(dependencies(seed)).toEqual({ mongodb: 'service_healthy' });
+    expect(seed.restart).toBe('no');
+  });
+
+  it('the gateway reaches every subgraph by service name and registry port, and no other', () => {
+    const env = environment(service('gateway'));
+    const overrides = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SUBGRAPH_URL_')));
+    expect(overrides).toEqual(Object.fromEntries(SUBGRAPHS.map(({ name, port }) => [`SUBGRAPH_URL_${name.toUpperCase()}`, `http://${name}:${port}/graphql`])));
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.PORT).toBe(String(GATEWAY_PORT));
+  });
+
+  it('the gateway serves the repository supergraph, whose subgraph names the overrides use', () => {
+    const supergraphPath = environment(service('gateway')).SUPERGRAPH_PATH;
+    expect(supergraphPath).toBe('schema/supergraph.graphql');
+    const supergraph = readFileSync(join(ROOT, supergraphPath!), 'utf8');
+    const names = [...supergraph.matchAll(/@join__graph\(name: "([^"]+)"/g)].map((match) => match[1]).sort();
+    expect(names).toEqual(SUBGRAPHS.map((subgraph) => subgraph.name).sort());
+  });
+
+  it('the gateway runs gateway/src/main.ts, starts after every subgraph is healthy, publishes 4000 and checks /health', () => {
+    const gateway = service('gateway');
+    expect(buildsFromDockerfile(gateway)).toBe(true);
+    expect(scriptOf(gateway)).toBe('gateway/src/main.ts');
+    expect(dependencies(gateway)).toEqual(Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, 'service_healthy'])));
+    expect((gateway.ports ?? []).map(String)).toContain(`${GATEWAY_PORT}:${GATEWAY_PORT}`);
+    expect(healthcheckText(gateway)).toContain(`http://127.0.0.1:${GATEWAY_PORT}/health`);
+  });
+
+  it('every command runs a script that exists, through tsx, which the image installs (a runtime dependency)', () => {
+    const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(packageJson.dependencies?.tsx, 'tsx must be a dependency: the image installs with --omit=dev').toBeDefined();
+    for (const [name, definition] of Object.entries(file.services)) {
+      if (name === 'mongodb') continue;
+      const script = scriptOf(definition);
+      expect(script, `${name} has a command`).toBeDefined();
+      expect(existsSync(join(ROOT, script!)), `${name}: ${script} exists`).toBe(true);
+      expect(commandOf(definition), `${name} runs its script with tsx`).toContain('tsx');
+    }
+  });
+
+  it('no service but the gateway publishes a port on the host', () => {
+    for (const [name, definition] of Object.entries(file.services)) {
+      if (name !== 'gateway') expect(definition.ports ?? [], name).toEqual([]);
+    }
+  });
+});
+
+describe('Dockerfile and .dockerignore', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  // one entry per instruction, continuation lines joined
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim().replace(/\s+/g, ' '))
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const npmCi = instructions.findIndex((line) => /^RUN .*\bnpm ci\b/.test(line));
+
+  it('builds on node:20-bookworm-slim with npm ci, copies the repository and runs the gateway by default', () => {
+    expect(instructions[0]).toBe('FROM node:20-bookworm-slim');
+    expect(npmCi).toBeGreaterThan(-1);
+    expect(instructions).toContain('COPY . .');
+    const cmd = instructions.filter((line) => line.startsWith('CMD ')).at(-1);
+    expect(cmd).toBeDefined();
+    expect(cmd).toContain('gateway/src/main.ts');
+    // the lock file is copied before `npm ci`, so that the install layer is cached
+    expect(instructions.findIndex((line) => line.startsWith('COPY package.json package-lock.json'))).toBeLessThan(npmCi);
+    expect(instructions.indexOf('COPY . .')).toBeGreaterThan(npmCi);
+  });
+
+  it("npm ci can run the package's install scripts: their tools are installed and their inputs copied first", () => {
+    const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; devDependencies?: Record<string, string> };
+    const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].map((name) => packageJson.scripts?.[name]).filter((script): script is string => script !== undefined);
+    // the `npm ci` command alone, not the `npm prune --omit=dev` that may follow it
+    const ci = instructions[npmCi]!.split(/&&|;/).find((command) => /\bnpm ci\b/.test(command))!;
+    for (const script of lifecycle) {
+      const tool = script.trim().split(/\s+/)[0]!;
+      if (packageJson.devDependencies?.[tool]) expect(ci, `"${script}" needs the dev dependency ${tool}: npm ci cannot omit dev dependencies`).not.toMatch(/--omit[= ]dev|--production|--only[= ]prod/);
+      if (tool === 'patch-package') {
+        const copiesPatches = instructions.findIndex((line) => /^COPY .*\bpatches\b/.test(line));
+        expect(copiesPatches, 'patches/ is copied before npm ci').toBeGreaterThan(-1);
+        expect(copiesPatches).toBeLessThan(npmCi);
+      }
+    }
+  });
+
+  it('.dockerignore keeps node_modules, caches, build output and .git out of the build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim().replace(/^\/|\/$/g, ''))
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    for (const entry of ['node_modules', '.cache', 'tools/mongo-test-server/target', '.git']) expect(ignored).toContain(entry);
+  });
+});

@@ -1,0 +1,108 @@
+/** The gateway's subgraph fetcher against real HTTP servers on 127.0.0.1: retries, backoff, budget. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SubgraphUnavailableError, isQueryRequest, subgraphFetcher, type FetchAttempt } from '../../gateway/src/subgraph-fetch';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); })));
+});
+
+/** A server answering with the given statuses in turn (the last one repeats); `hang` never answers. */
+async function scripted(statuses: (number | 'hang')[]): Promise<{ url: string; hits: () => number }> {
+  let hits = 0;
+  const server = createServer((request, response) => {
+    const status = statuses[Math.min(hits, statuses.length - 1)]!;
+    hits += 1;
+    request.resume();
+    if (status === 'hang') return;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ data: { ok: status } }));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, hits: () => hits };
+}
+
+const QUERY = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Q__india__0 { __typename }' }) };
+const MUTATION = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation M__india__0 { indiaArchiveInitiative(id: "IN-I0001") { id } }' }) };
+
+function fetcherWith(options: { retries?: number; timeoutMs?: number; backoffMs?: number }, attempts: FetchAttempt[]) {
+  const fetcher = subgraphFetcher({ service: 'india', retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2_000, backoffMs: options.backoffMs ?? 10, observe: (attempt) => attempts.push(attempt), random: () => 1 });
+  return fetcher as unknown as (url: string, init: RequestInit) => Promise<Response>;
+}
+
+describe('subgraph fetcher', () => {
+  it('retries a query after 503s with growing backoff, and returns the answer', async () => {
+    const server = await scripted([503, 503, 200]);
+    const attempts: FetchAttempt[] = [];
+    const response = await fetcherWith({}, attempts)(server.url, QUERY);
+    expect(response.status).toBe(200);
+    expect(server.hits()).toBe(3);
+    expect(attempts.map((attempt) => [attempt.outcome, attempt.retryInMs])).toEqual([['http_503', 10], ['http_503', 20], ['ok', undefined]]);
+  });
+
+  it('sends a mutation once, whatever happens', async () => {
+    const server = await scripted([503, 200]);
+    const attempts: FetchAttempt[] = [];
+    const response = await fetcherWith({}, attempts)(server.url, MUTATION);
+    expect(response.status).toBe(503);
+    expect(server.hits()).toBe(1);
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('gives up after the allowed retries when nobody listens, as SubgraphUnavailableError (connection)', async () => {
+    const server = await scripted([200]);
+    const url = server.url;
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const attempts: FetchAttempt[] = [];
+    const failure = await fetcherWith({ retries: 3 }, attempts)(url, QUERY).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SubgraphUnavailableError);
+    expect(failure).toMatchObject({ service: 'india', reason: 'connection' });
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['connection', 'connection', 'connection', 'connection']);
+  });
+
+  it('stops at the time budget: a hanging subgraph costs one timeout, not one per retry', async () => {
+    const server = await scripted(['hang']);
+    const attempts: FetchAttempt[] = [];
+    const started = Date.now();
+    const failure = await fetcherWith({ retries: 5, timeoutMs: 300 }, attempts)(server.url, QUERY).catch((error: unknown) => error);
+    const elapsed = Date.now() - started;
+    expect(failure).toMatchObject({ reason: 'timeout' });
+    expect(server.hits()).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('does not start a retry whose backoff would not fit in the budget', async () => {
+    const server = await scripted([503]);
+    const attempts: FetchAttempt[] = [];
+    const started = Date.now();
+    const response = await fetcherWith({ retries: 5, timeoutMs: 400, backoffMs: 1_000 }, attempts)(server.url, QUERY);
+    expect(response.status).toBe(503);
+    expect(server.hits()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(400);
+  });
+
+  it('tells queries from mutations by the operation text', () => {
+    expect(isQueryRequest(QUERY.body)).toBe(true);
+    expect(isQueryRequest(JSON.stringify({ query: '{ a }' }))).toBe(true);
+    expect(isQueryRequest(JSON.stringify({ query: '# comment\n query X { a }' }))).toBe(true);
+    expect(isQueryRequest(MUTATION.body)).toBe(false);
+    expect(isQueryRequest(JSON.stringify({ query: 'subscription S { a }' }))).toBe(false);
+    expect(isQueryRequest('not json')).toBe(false);
+    expect(isQueryRequest(undefined)).toBe(false);
+  });
+});
+
+describe('query detection', () => {
+  it('reads the prefix the data source writes, and parses anything else', () => {
+    const body = (query: string, extra: Record<string, unknown> = {}) => JSON.stringify({ query, ...extra });
+    expect(isQueryRequest(body('query Q__india__1($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }', { variables: { representations: [] } }))).toBe(true);
+    expect(isQueryRequest(body('mutation M__india__0 { x }'))).toBe(false);
+    expect(isQueryRequest(JSON.stringify({ variables: {}, query: 'mutation M { x }' }))).toBe(false);
+    expect(isQueryRequest(JSON.stringify({ variables: {}, query: 'query Q { x }' }))).toBe(true);
+    expect(isQueryRequest(body('queryX'))).toBe(false);
+  });
+});
