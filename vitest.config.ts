@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
+    // nothing in the tests may talk to hosts other than loopback (see gateway/src/server.ts)
+    env: { APOLLO_TELEMETRY_DISABLED: 'true' },
     include: ['test/**/*.test.ts'],
     // one MongoDB server for the whole run unless MONGODB_URI is set (docs/mongo-test-server.md)
     globalSetup: ['test/harness/global-setup.ts'],

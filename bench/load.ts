@@ -71,18 +71,22 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       firstFailure ??= `${status} ${responseBody.slice(0, 300)}`;
     },
   }));
+  // autocannon notices the end of a run only at its next one-second tick: time the run from here to the last response
+  const started = performance.now();
+  let lastResponse = started;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       { url: spec.url, connections: spec.connections, ...('amount' in spec.budget ? { amount: spec.budget.amount } : { duration: spec.budget.seconds }), requests, timeout: 30 },
       (error: unknown, result: autocannon.Result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         const sorted = Float64Array.from(latencies).sort();
+        const seconds = sorted.length > 0 ? (lastResponse - started) / 1000 : result.duration;
         resolve({
           label: spec.label,
           connections: spec.connections,
-          seconds: result.duration,
+          seconds,
           requests: sorted.length,
-          requestsPerSecond: sorted.length / result.duration,
+          requestsPerSecond: sorted.length / seconds,
           latencies: sorted,
           errors: result.errors + result.timeouts,
           non2xx: result.non2xx,
@@ -91,7 +95,10 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         });
       },
     );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      lastResponse = performance.now();
+      latencies.push(responseTime);
+    });
     instance.on('reqError', (error: unknown) => {
       firstFailure ??= `request error: ${error instanceof Error ? error.message : String(error)}`;
     });

@@ -114,6 +114,7 @@ function sizeSection(results: SizeResults): string {
   const lines: string[] = [];
   const total = Object.values(dataset.subsidiaries).reduce((sum, subsidiary) => sum + (subsidiary?.expenses ?? 0), 0);
   const initiatives = Object.values(dataset.subsidiaries).reduce((sum, subsidiary) => sum + (subsidiary?.initiatives ?? 0), 0);
+  const openInitiatives = Object.values(dataset.subsidiaries).reduce((sum, subsidiary) => sum + (subsidiary?.openInitiativeIds.length ?? 0), 0);
   lines.push(`## ${count(results.size)} expenses per subsidiary`);
   lines.push('');
   lines.push(
@@ -138,7 +139,7 @@ function sizeSection(results: SizeResults): string {
   lines.push('');
   lines.push(
     table(
-      ['(2) BI extraction', 'page', 'requests', 'initiatives', 'expenses', 'MB', 'total s', 'rows/s', 'slowest page ms', 'error'],
+      ['(2) BI extraction', 'page', 'requests', 'initiatives', 'expenses', 'MB', 'total s (to the end)', 'rows/s', 'slowest page ms', 'error'],
       [bi.project, bi.stock].map((extraction) => [
         extraction.label,
         `first ${extraction.pageSize}`,
@@ -146,7 +147,9 @@ function sizeSection(results: SizeResults): string {
         count(extraction.initiatives),
         count(extraction.expenses),
         (extraction.bytes / 1_048_576).toFixed(1),
-        (extraction.milliseconds / 1000).toFixed(2),
+        extraction.complete || extraction.initiatives === 0
+          ? (extraction.milliseconds / 1000).toFixed(2)
+          : `~${((extraction.milliseconds / 1000) * (openInitiatives / extraction.initiatives)).toFixed(0)} (estimated; stopped after ${(extraction.milliseconds / 1000).toFixed(0)} s)`,
         count(Math.round(extraction.rowsPerSecond)),
         ms(extraction.slowestPageMs),
         extraction.error ? `**⚠ ${extraction.error.slice(0, 160).replace(/\|/g, '/')}**` : '',
@@ -233,6 +236,7 @@ const METHOD = `How to read this:
 - **project gateway**: gateway/src/main.ts in its own process, over the five subgraphs (subgraphs/main.ts, one process each) — or, with \`--layout stack\`, scripts/stack.ts startStack in one process (then its RSS/CPU include the subgraphs). **stock gateway**: bench/stock-gateway.ts — ApolloGateway + ApolloServer + startStandaloneServer over the same supergraph and subgraphs, forwarding only Authorization.
 - **floor (plan replayed)**: the subgraph requests of the dashboard's query plan (recorded once through a stock ApolloGateway) sent directly, stage by stage, a stage's requests in parallel: what a gateway costing nothing would show. **plan stage N … alone**: each of those requests on its own at 1 connection.
 - Overhead per request = gateway p50 − floor p50 at 1 connection. Latencies are taken per response with sub-millisecond resolution. The load generator (autocannon, and the replay loops) runs in the benchmark's own process on the same 2 cores: client CPU is shown.
+- Project, stock and floor take turns (slices of ~5 s at full connections, ~1 s at one connection; the order reversed every other turn), so that other work on the machine falls on all alike. Dashboard runs are sized in requests, from the time one dashboard takes (a pilot after warm-up), so that no request is cut off at the end of a slice; when one dashboard takes long, fewer connections are used (a note says so).
 - A row with failures (connection errors, non-2xx, or GraphQL errors in a 200) is flagged ⚠; its numbers are not comparable.
 - **other CPU**: CPU used meanwhile by processes that are not part of the benchmark, in % of the machine. Above a few per cent the row was measured on a busy machine and is noisy.
 - Fan-out rows query \`subsidiary(code)\` { volunteering } for the first k subsidiaries, one alias each (the report itself cannot be restricted to some subsidiaries).

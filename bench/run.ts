@@ -256,11 +256,16 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
       }
       return measured;
     };
-    /** Runs each target `rounds` times in turn, so that whatever else the machine does falls on all of them alike. */
+    /**
+     * Runs each target `rounds` times in turn, the order reversed every other round, so that
+     * whatever else the machine does, and whatever the first run warms up, falls on all alike.
+     */
     const interleaved = async <K extends string>(targets: Record<K, Timed>, rounds: number): Promise<Record<K, Measured>> => {
       const keys = Object.keys(targets) as K[];
       const parts = Object.fromEntries(keys.map((key) => [key, [] as Measured[]])) as Record<K, Measured[]>;
-      for (let round = 0; round < rounds; round += 1) for (const key of keys) parts[key].push(await measure(targets[key]));
+      for (let round = 0; round < rounds; round += 1) {
+        for (const key of round % 2 === 0 ? keys : [...keys].reverse()) parts[key].push(await measure(targets[key]));
+      }
       return Object.fromEntries(keys.map((key) => [key, report(mergeMeasured(parts[key]), targets[key].gateway)])) as Record<K, Measured>;
     };
 
@@ -346,18 +351,20 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     for (const extraction of [bi.project, bi.stock]) log(`BI ${extraction.label}: first ${extraction.pageSize}, ${extraction.requests} requests, ${(extraction.milliseconds / 1000).toFixed(2)} s${extraction.complete ? '' : ' (stopped at the time limit)'}${extraction.error ? `, FAILED: ${extraction.error}` : ''}`);
 
     const india = dataset.subsidiaries.india!;
-    const writeRounds = Math.max(1, Math.round(duration / 5));
+    const writeRounds = Math.max(2, Math.round(duration / 5));
     const runId = randomBytes(4).toString('hex');
     let sequence = 0;
-    const writeMix = (gateway: string, url: string) => () => {
+    const writeMix = (gateway: string, url: string, budget: LoadSpec['budget'] = { seconds: duration / writeRounds }) => () => {
       const write = () => {
         sequence += 1;
         const initiative = india.openInitiativeIds[sequence % india.openInitiativeIds.length]!;
         return graphqlBody(recordExpense(initiative, `bench-${runId}-${gateway}-${sequence}`, sequence));
       };
       const writeRequest = { body: write(), fresh: write };
-      return runLoad({ label: `write mix ${gateway}`, url, connections: options.connections, budget: { seconds: duration / writeRounds }, headers, requests: [writeRequest, writeRequest, writeRequest, writeRequest, { body: graphqlBody(INITIATIVE_LIST) }] });
+      return runLoad({ label: `write mix ${gateway}`, url, connections: options.connections, budget, headers, requests: [writeRequest, writeRequest, writeRequest, writeRequest, { body: graphqlBody(INITIATIVE_LIST) }] });
     };
+    // warm-up: the first writes create collections and counters
+    for (const [gateway, url] of Object.entries(urlOf)) await writeMix(`warm-up ${gateway}`, url, { amount: 5 * options.connections })();
     const writes = await interleaved({ project: { gateway: 'project', run: writeMix('project', projectUrl) }, stock: { gateway: 'stock', run: writeMix('stock', stockUrl) } }, writeRounds);
 
     return { size, dataset, explain, dashboard: { throughput, latency, fetches, fanOut: fanOutRuns }, bi, writes, peakRss };
@@ -387,6 +394,9 @@ function profilesOf(size: number): ProfileSummary[] {
 
 async function main(): Promise<void> {
   const options = parseOptions();
+  // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses (AWS,
+  // GCP, Azure, Alibaba) when it starts: traffic off this machine. Every process inherits this.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const startedAt = new Date();
   const notes: string[] = [];
   const largest = Math.max(...(options.sizes ?? [100_000]));

@@ -20,8 +20,17 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<RunningServer>;
 }
 
+/**
+ * @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata endpoints
+ * (169.254.169.254 and the like) at construction; nothing leaves the machine unless asked for.
+ */
+export function disableApolloTelemetryByDefault(env: NodeJS.ProcessEnv = process.env): void {
+  env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+}
+
 /** Builds the federation gateway over any supergraph file; `listen` opens the port. */
 export function createGateway(config: GatewayConfig): Gateway {
+  disableApolloTelemetryByDefault();
   const logger = createLogger('gateway');
   const metrics = createServerMetrics('gateway');
   const calls = observedCalls(createSubgraphFetchMetrics(metrics.registry), logger);

@@ -22,6 +22,9 @@ import { explainQueries, summarizePlan } from '../../bench/explain';
 import { DASHBOARD } from '../../bench/workloads';
 import { createTestDatabases, type TestDatabases } from '../harness/mongo';
 
+// @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses when it starts.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
 const SIZE = 200;
 let dbs: TestDatabases;
 let databases: SeedDatabases;
