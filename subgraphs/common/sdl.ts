@@ -21,3 +21,21 @@ type Money @shareable {
 }
 `;
 }
+
+/** What a regional report hands the group subgraph through @requires: the same in both. */
+export const REPORT_CELLS_SDL = `"One cell of a subsidiary's report: local-currency total of one group fiscal year, cause area and contribution type."
+type ReportCell @shareable {
+  groupFiscalYear: Int!
+  causeArea: CauseArea!
+  contributionType: ContributionType!
+  amount: Decimal!
+  expenseCount: Int!
+}
+
+type VolunteeringCell @shareable {
+  groupFiscalYear: Int!
+  newRegistrations: Int!
+  participants: Int!
+  hours: Decimal!
+}
+`;

@@ -1,4 +1,4 @@
-import { commonSdl } from '../common/sdl';
+import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
 import { SUBSIDIARIES } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
 import { READ_REQUIREMENT } from '../common/scopes';
@@ -62,21 +62,7 @@ interface SubsidiaryReport {
   id: ID!
 }
 
-type ReportCell @shareable {
-  groupFiscalYear: Int!
-  causeArea: CauseArea!
-  contributionType: ContributionType!
-  amount: Decimal!
-  expenseCount: Int!
-}
-
-type VolunteeringCell @shareable {
-  groupFiscalYear: Int!
-  newRegistrations: Int!
-  participants: Int!
-  hours: Decimal!
-}
-${perSubsidiary}
+${REPORT_CELLS_SDL}${perSubsidiary}
 
 type CauseAreaInfo {
   code: CauseArea!

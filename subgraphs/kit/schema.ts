@@ -1,4 +1,4 @@
-import { commonSdl } from '../common/sdl';
+import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
 import { READ_REQUIREMENT, SCOPES, requiresScopes, writeScope } from '../common/scopes';
 import type { SubsidiaryConfig } from '../common/registry';
 
@@ -169,21 +169,7 @@ interface SubsidiaryReport {
   id: ID!
 }
 
-"One cell of a subsidiary's report: local-currency total of one group fiscal year, cause area and contribution type."
-type ReportCell @shareable {
-  groupFiscalYear: Int!
-  causeArea: CauseArea!
-  contributionType: ContributionType!
-  amount: Decimal!
-  expenseCount: Int!
-}
-
-type VolunteeringCell @shareable {
-  groupFiscalYear: Int!
-  newRegistrations: Int!
-  participants: Int!
-  hours: Decimal!
-}
+${REPORT_CELLS_SDL}
 
 input InitiativeInput {
   title: String!

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import { REGIONAL_COLLECTIONS, type CounterDocument } from '../documents';
 
 export const ID_FORMATS = {
@@ -15,11 +15,20 @@ export function formatId(code: string, kind: IdKind, seq: number): string {
   return `${code}-${letter}${String(seq).padStart(width, '0')}`;
 }
 
-/** Next id of a kind, from an atomic counter: "IN-X000042". */
+/**
+ * Next id of a kind, from an atomic counter: "IN-X000042". Two first-ever upserts of a counter can
+ * race; the loser gets a duplicate-key error and simply increments the counter the winner created.
+ */
 export async function nextId(db: Db, code: string, kind: IdKind): Promise<string> {
-  const counter = await db
-    .collection<CounterDocument>(REGIONAL_COLLECTIONS.counters)
-    .findOneAndUpdate({ _id: kind }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+  const counters = db.collection<CounterDocument>(REGIONAL_COLLECTIONS.counters);
+  const increment = () => counters.findOneAndUpdate({ _id: kind }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+  let counter: CounterDocument | null;
+  try {
+    counter = await increment();
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+    counter = await increment();
+  }
   if (!counter) throw new Error(`Counter ${kind} was not returned`);
   return formatId(code, kind, counter.seq);
 }
