@@ -80,7 +80,7 @@ export interface SpawnOptions {
 export async function spawnServer<Info = undefined>(options: SpawnOptions): Promise<BenchChild<Info>> {
   const { name, logFile, timeoutMs = 90_000 } = options;
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, options.script), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },

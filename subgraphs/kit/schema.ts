@@ -169,7 +169,7 @@ interface SubsidiaryReport {
   id: ID!
 }
 
-${REPORT_CELLS_SDL}
+${REPORT_CELLS_SDL.trimEnd()}
 
 input InitiativeInput {
   title: String!
