@@ -58,6 +58,8 @@ export interface ExpenseDocument extends Provenance {
   currency: string;
   valuationBasis: string;
   description: string;
+  /** The client's idempotency key, when the expense was recorded with one. */
+  idempotencyKey?: string;
   createdAt: Date;
   updatedAt: Date;
   updatedBy: string;

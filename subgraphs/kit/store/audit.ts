@@ -3,7 +3,7 @@ import { badInput } from '../../common/errors';
 import type { SubsidiaryConfig } from '../../common/registry';
 import { REGIONAL_COLLECTIONS, type AuditEntryDocument } from '../documents';
 import { decodeCursor, encodeCursor } from './cursor';
-import { ID_FORMATS, nextId } from './ids';
+import { ID_FORMATS, insertWithNextId } from './ids';
 
 export interface AuditPage {
   nodes: AuditEntryDocument[];
@@ -26,9 +26,7 @@ export class AuditStore {
   }
 
   async append(record: AuditRecord): Promise<AuditEntryDocument> {
-    const entry: AuditEntryDocument = { _id: await nextId(this.db, this.subsidiary.code, 'audit'), ...record };
-    await this.collection.insertOne(entry);
-    return entry;
+    return insertWithNextId(this.db, this.subsidiary.code, 'audit', this.collection, (id): AuditEntryDocument => ({ _id: id, ...record }));
   }
 
   /** Whether a change of a record by a mutation is already recorded (idempotent retries look it up). */

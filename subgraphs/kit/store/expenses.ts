@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { MongoServerError, type ClientSession, type Collection, type Db, type Filter } from 'mongodb';
+import { type ClientSession, type Collection, type Db, type Filter } from 'mongodb';
 import { raise } from '../../common/errors';
 import { Decimal } from '../../common/decimal';
 import { fromDecimal128 } from '../../common/mongo';
 import type { SubsidiaryConfig } from '../../common/registry';
 import type { ContributionType } from '../../common/catalog';
 import { REGIONAL_COLLECTIONS, type ExpenseDocument, type IdempotencyKeyDocument } from '../documents';
-import { nextId } from './ids';
+import { insertWithNextId, isDuplicateKey, nextId } from './ids';
 
 export interface ContributionTotals {
   contributionType: ContributionType;
@@ -22,7 +22,7 @@ export interface InitiativeExpenseTotals {
 
 export type ExpenseFields = Omit<ExpenseDocument, '_id' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
 
-const DUPLICATE_KEY = 11000;
+
 
 function byInitiatives(ids: readonly string[], fiscalYear: number | null): Filter<ExpenseDocument> {
   return fiscalYear === null ? { initiativeId: { $in: [...ids] } } : { initiativeId: { $in: [...ids] }, groupFiscalYear: fiscalYear };
@@ -86,14 +86,16 @@ export class ExpenseStore {
     return ids.map((id) => totals.get(id)!);
   }
 
+  /** Records an expense under a fresh id; an id already taken (a counter behind its data) is skipped, never overwritten. */
   async record(fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
-    return this.insert(await nextId(this.db, this.subsidiary.code, 'expense'), fields, actor);
+    const now = new Date();
+    return insertWithNextId(this.db, this.subsidiary.code, 'expense', this.collection, (id) => ({ _id: id, ...fields, createdAt: now, updatedAt: now, updatedBy: actor }));
   }
 
   /**
    * Records an expense at most once per idempotency key, without needing a transaction: the key
    * reserves the expense id first, so a retry (even after a crash between the two writes) lands
-   * on the same id, and the expense insert is itself idempotent.
+   * on the same id, and the expense (which carries its key) is inserted only if it is not there yet.
    */
   async recordOnce(key: string, request: unknown, fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
     const hash = requestHash(request);
@@ -109,7 +111,7 @@ export class ExpenseStore {
         await this.keys.insertOne(candidate);
         reservation = candidate;
       } catch (error) {
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        if (!isDuplicateKey(error)) throw error;
         reservation = await this.keys.findOne({ _id: key });
         if (!reservation) throw error;
       }
@@ -119,18 +121,25 @@ export class ExpenseStore {
         expenseId: reservation.expenseId,
       });
     }
-    const existing = await this.collection.findOne({ _id: reservation.expenseId });
-    return existing ?? this.insert(reservation.expenseId, fields, actor);
+    const stored =
+      (await this.collection.findOne({ _id: reservation.expenseId })) ??
+      (await this.insertNew(reservation.expenseId, { ...fields, idempotencyKey: key }, actor)) ??
+      (await this.get(reservation.expenseId));
+    if (stored.idempotencyKey !== key) {
+      throw new Error(`Expense id ${reservation.expenseId} reserved for idempotency key "${key}" holds another expense: the expense counter is behind the stored ids`);
+    }
+    return stored;
   }
 
-  private async insert(id: string, fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
+  /** Inserts under `id`; null when the id is already taken. */
+  private async insertNew(id: string, fields: ExpenseFields, actor: string): Promise<ExpenseDocument | null> {
     const now = new Date();
     const document: ExpenseDocument = { _id: id, ...fields, createdAt: now, updatedAt: now, updatedBy: actor };
     try {
       await this.collection.insertOne(document);
       return document;
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return this.get(id);
+      if (isDuplicateKey(error)) return null;
       throw error;
     }
   }

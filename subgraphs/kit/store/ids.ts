@@ -1,4 +1,4 @@
-import { MongoServerError, type Db } from 'mongodb';
+import { MongoServerError, type Collection, type Db, type OptionalUnlessRequiredId } from 'mongodb';
 import { REGIONAL_COLLECTIONS, type CounterDocument } from '../documents';
 
 export const ID_FORMATS = {
@@ -26,9 +26,38 @@ export async function nextId(db: Db, code: string, kind: IdKind): Promise<string
   try {
     counter = await increment();
   } catch (error) {
-    if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+    if (!isDuplicateKey(error)) throw error;
     counter = await increment();
   }
   if (!counter) throw new Error(`Counter ${kind} was not returned`);
   return formatId(code, kind, counter.seq);
+}
+
+const FRESH_ID_ATTEMPTS = 5;
+
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+/**
+ * Inserts a document under the next id of its kind. An id already taken (a counter behind the
+ * stored data, e.g. after a restore) is skipped, never overwritten and never mistaken for this write.
+ */
+export async function insertWithNextId<T extends { _id: string }>(
+  db: Db,
+  code: string,
+  kind: IdKind,
+  collection: Collection<T>,
+  build: (id: string) => T,
+): Promise<T> {
+  for (let attempt = 0; attempt < FRESH_ID_ATTEMPTS; attempt += 1) {
+    const document = build(await nextId(db, code, kind));
+    try {
+      await collection.insertOne(document as OptionalUnlessRequiredId<T>);
+      return document;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+  throw new Error(`No free ${kind} id after ${FRESH_ID_ATTEMPTS} attempts: the ${kind} counter is behind the stored ids`);
 }

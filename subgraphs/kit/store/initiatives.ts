@@ -6,7 +6,7 @@ import { GROUP_FISCAL_CALENDAR, type SubsidiaryConfig } from '../../common/regis
 import type { CauseArea, InitiativeStatus } from '../../common/catalog';
 import { REGIONAL_COLLECTIONS, type InitiativeDocument } from '../documents';
 import { decodeCursor, encodeCursor } from './cursor';
-import { nextId } from './ids';
+import { insertWithNextId } from './ids';
 
 export interface InitiativeQuery {
   fiscalYear: number | null;
@@ -92,17 +92,15 @@ export class InitiativeStore {
 
   async create(fields: InitiativeFields, actor: string): Promise<InitiativeDocument> {
     const now = new Date();
-    const document: InitiativeDocument = {
-      _id: await nextId(this.db, this.subsidiary.code, 'initiative'),
+    return insertWithNextId(this.db, this.subsidiary.code, 'initiative', this.collection, (id) => ({
+      _id: id,
       ...fields,
       searchText: searchTextOf(fields),
       createdAt: now,
       updatedAt: now,
       updatedBy: actor,
       version: 1,
-    };
-    await this.collection.insertOne(document);
-    return document;
+    }));
   }
 
   /** Applies changes if the stored version is still `expectedVersion`; VERSION_CONFLICT otherwise. `session`: inside a transaction. */

@@ -4,7 +4,7 @@ import { fromDecimal128 } from '../../common/mongo';
 import type { SubsidiaryConfig } from '../../common/registry';
 import type { CauseArea } from '../../common/catalog';
 import { REGIONAL_COLLECTIONS, type VolunteerParticipationDocument, type VolunteerRegistrationDocument } from '../documents';
-import { nextId } from './ids';
+import { insertWithNextId } from './ids';
 
 export interface VolunteeringByYear {
   groupFiscalYear: number;
@@ -31,15 +31,11 @@ export class VolunteeringStore {
   }
 
   async recordRegistrations(fields: Omit<VolunteerRegistrationDocument, '_id' | 'createdAt'>): Promise<VolunteerRegistrationDocument> {
-    const document = { _id: await nextId(this.db, this.subsidiary.code, 'registration'), ...fields, createdAt: new Date() };
-    await this.registrations.insertOne(document);
-    return document;
+    return insertWithNextId(this.db, this.subsidiary.code, 'registration', this.registrations, (id) => ({ _id: id, ...fields, createdAt: new Date() }));
   }
 
   async recordParticipation(fields: Omit<VolunteerParticipationDocument, '_id' | 'createdAt'>): Promise<VolunteerParticipationDocument> {
-    const document = { _id: await nextId(this.db, this.subsidiary.code, 'participation'), ...fields, createdAt: new Date() };
-    await this.participation.insertOne(document);
-    return document;
+    return insertWithNextId(this.db, this.subsidiary.code, 'participation', this.participation, (id) => ({ _id: id, ...fields, createdAt: new Date() }));
   }
 
   /**
