@@ -43,9 +43,16 @@ export function fiscalYearRange(fiscalYear: number, calendar: FiscalCalendar): {
   return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
 }
 
-/** Today's date in a time zone, as "YYYY-MM-DD". */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Today's date in a time zone, as "YYYY-MM-DD" (formatters are costly to build: one per zone). */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
 /** Fiscal years the API accepts, and the longest range one request may span. */
