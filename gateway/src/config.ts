@@ -103,7 +103,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     limits: {
       maxDepth: integer(env.MAX_DEPTH, 'MAX_DEPTH', 12, 1, 1_000),
       maxAliases: integer(env.MAX_ALIASES, 'MAX_ALIASES', 30, 0, 100_000),
-      maxCost: integer(env.MAX_COST, 'MAX_COST', 100_000, 1, 1_000_000_000_000),
+      maxCost: integer(env.MAX_COST, 'MAX_COST', 500_000, 1, 1_000_000_000_000),
       maxPageSize: integer(env.MAX_PAGE_SIZE, 'MAX_PAGE_SIZE', 100, 1, 1_000_000),
       requestTimeoutMs: integer(env.REQUEST_TIMEOUT_MS, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     },

@@ -278,7 +278,7 @@ describe('schemas built by the CommonJS graphql', () => {
 
 describe('limits configuration', () => {
   it('has defaults', () => {
-    expect(loadGatewayConfig({}, []).limits).toEqual({ maxDepth: 12, maxAliases: 30, maxCost: 100_000, maxPageSize: 100, requestTimeoutMs: 30_000 });
+    expect(loadGatewayConfig({}, []).limits).toEqual({ maxDepth: 12, maxAliases: 30, maxCost: 500_000, maxPageSize: 100, requestTimeoutMs: 30_000 });
   });
 
   it('reads the environment', () => {
