@@ -4,31 +4,17 @@
  * slow India while India went on to commit it) is retried by the client with its key. Real servers
  * on 127.0.0.1, India behind a TCP proxy that can hold its answers back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackOptions } from '../../scripts/stack';
-import { startDelayProxy, within, type DelayProxy } from '../harness/faults';
-import { useSeededStack } from '../harness/stack';
+import { describe, expect, it } from 'vitest';
+import { useStackWithIndiaBehindProxy, within } from '../harness/faults';
 
 const TIMEOUT_MS = 1_500;
-let proxy: DelayProxy | undefined;
-const options: Partial<StackOptions> = {};
-beforeAll(async () => {
-  proxy = await startDelayProxy();
-  options.gatewayEnv = { SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS), SUBGRAPH_URL_INDIA: `http://127.0.0.1:${proxy.port}/graphql` };
-});
-const stack = useSeededStack('fault_replay', options);
-beforeAll(() => {
-  proxy!.targetPort = stack.stack.subgraphs.get('india')!.server.port;
-});
-afterAll(async () => {
-  await proxy?.close();
-});
+const { stack, proxy } = useStackWithIndiaBehindProxy('fault_replay', TIMEOUT_MS);
 
 const RECORD = `mutation Record($input: ExpenseInput!, $key: String) {
   indiaRecordExpense(input: $input, idempotencyKey: $key) { id amount { amount currency } } }`;
 
 const expenses = () => stack.db('india').collection('expenses');
-const mutationsSent = () => (proxy!.sent.match(/indiaRecordExpense/g) ?? []).length;
+const mutationsSent = () => (proxy().sent.match(/indiaRecordExpense/g) ?? []).length;
 
 describe('a replayed write', () => {
   it('records one expense for five concurrent and two later copies of one keyed request', { timeout: 30_000 }, async () => {
@@ -54,12 +40,12 @@ describe('a replayed write', () => {
     const sentBefore = mutationsSent();
 
     // India commits, but its answer is held back past the gateway's budget: the client sees a failure
-    proxy!.delayMs = 3 * TIMEOUT_MS;
+    proxy().delayMs = 3 * TIMEOUT_MS;
     let lost;
     try {
       lost = await stack.query(RECORD, { input, key: 'replay-lost-answer-1' });
     } finally {
-      proxy!.delayMs = 0;
+      proxy().delayMs = 0;
     }
     expect(lost.data).toBeNull();
     expect(lost.errors?.[0]).toMatchObject({ path: ['indiaRecordExpense'], extensions: { code: 'SUBSIDIARY_UNAVAILABLE', subsidiary: 'IN', reason: 'timeout' } });

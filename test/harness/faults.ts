@@ -6,7 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { afterAll, beforeAll } from 'vitest';
 import { buildJavaServerJar, REPO_ROOT } from '../../platform/mongo-server';
+import type { StackOptions } from '../../scripts/stack';
+import { useSeededStack, type SeededStack } from './stack';
 
 export interface MongoProcess {
   uri: string;
@@ -154,4 +157,31 @@ export async function within(timeoutMs: number, check: () => Promise<boolean>, i
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   return null;
+}
+
+/**
+ * A seeded stack whose gateway reaches India through a DelayProxy, with the given per-subgraph
+ * budget; registers its hooks in the calling scope. `proxy()` is usable inside tests.
+ */
+export function useStackWithIndiaBehindProxy(prefix: string, subgraphTimeoutMs: number): { stack: SeededStack; proxy: () => DelayProxy } {
+  let proxy: DelayProxy | undefined;
+  const options: Partial<StackOptions> = {};
+  beforeAll(async () => {
+    proxy = await startDelayProxy();
+    options.gatewayEnv = { SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), SUBGRAPH_URL_INDIA: `http://127.0.0.1:${proxy.port}/graphql` };
+  });
+  const stack = useSeededStack(prefix, options);
+  beforeAll(() => {
+    proxy!.targetPort = stack.stack.subgraphs.get('india')!.server.port;
+  });
+  afterAll(async () => {
+    await proxy?.close();
+  });
+  return {
+    stack,
+    proxy: () => {
+      if (!proxy) throw new Error('useStackWithIndiaBehindProxy(): used before its beforeAll ran');
+      return proxy;
+    },
+  };
 }
