@@ -94,7 +94,9 @@ export async function explainQueries(uri: string, database: string, key: Subsidi
       await action();
       current = '';
     };
-    await capture('dashboard: report cells ($match groupFiscalYear + $group)', () => store.reports.cells({ span: { from: fiscalYear, to: fiscalYear }, causeArea: null, contributionType: null }));
+    const scope = { span: { from: fiscalYear, to: fiscalYear }, causeArea: null, contributionType: null };
+    await capture('dashboard: report cells from the rollups', () => store.rollups.read(scope));
+    await capture('rollup check: report cells grouped from the expenses ($match groupFiscalYear + $group)', () => store.rollups.aggregateRaw(scope));
     await capture('dashboard: volunteering by year', () => store.volunteering.byYear({ from: fiscalYear, to: fiscalYear }, null));
     const query = { fiscalYear: null, causeArea: null, status: null, words: [] };
     let page = { nodes: [] as { _id: string }[] };

@@ -5,6 +5,7 @@
  */
 import type { AnyBulkWriteOperation, Document, MongoClient } from 'mongodb';
 import { REGIONAL_COLLECTIONS } from '../subgraphs/kit/documents';
+import { RollupStore } from '../subgraphs/kit/store/rollups';
 import type { CounterDocument } from '../subgraphs/kit/documents';
 import { GROUP_COLLECTIONS } from '../subgraphs/group/documents';
 import type { RegionalSeed, SubsidiaryKey } from './builders';
@@ -118,6 +119,7 @@ export async function loadSeed(client: MongoClient, databases: SeedDatabases): P
       collections[name] = await upsertAll(client, database, name, seed[part]);
     }
     for (const [name, documents] of Object.entries(seed.local ?? {})) collections[name] = await upsertAll(client, database, name, documents);
+    collections[REGIONAL_COLLECTIONS.reportCells] = await new RollupStore(client.db(database)).rebuild();
     collections[REGIONAL_COLLECTIONS.counters] = await raiseCounters(client, database, counterDocuments(seed));
     regional[key] = { database, collections };
   }

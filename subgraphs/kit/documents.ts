@@ -92,6 +92,16 @@ export interface VolunteerParticipationDocument extends Provenance {
   updatedBy: string;
 }
 
+/** A report cell kept up to date on every expense write (see store/rollups.ts). */
+export interface ReportRollupDocument {
+  _id: string; // "2025|EDUCATION_RESEARCH|CASH"
+  groupFiscalYear: number;
+  causeArea: CauseArea;
+  contributionType: ContributionType;
+  amount: Decimal128;
+  expenseCount: number;
+}
+
 /** Reserves an expense id for an idempotency key, so a retried request finds the expense it created. */
 export interface IdempotencyKeyDocument {
   _id: string; // the client's key
@@ -131,5 +141,6 @@ export const REGIONAL_COLLECTIONS = {
   participation: 'volunteer_participation',
   counters: 'counters',
   idempotencyKeys: 'idempotency_keys',
+  reportCells: 'report_cells',
   audit: 'audit_log',
 } as const;

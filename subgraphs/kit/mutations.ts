@@ -214,8 +214,11 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
     const given = definedOnly(correction);
     if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'correction must set at least one field', { field: 'correction' });
     const base = expenseAsInput(current);
-    const switchesValuation = given.amount !== undefined && given.quantity === undefined;
-    const merged: ExpenseInput = { ...base, ...(switchesValuation ? { quantity: null, unitPrice: null, unit: null } : {}), ...given };
+    // a correction that states the value one way drops the other way's stored parts
+    const toAmount = given.amount !== undefined && given.quantity === undefined && given.unitPrice === undefined;
+    const toQuantity = given.amount === undefined && (given.quantity !== undefined || given.unitPrice !== undefined);
+    const dropped = toAmount ? { quantity: null, unitPrice: null, unit: null } : toQuantity ? { amount: null } : {};
+    const merged: ExpenseInput = { ...base, ...dropped, ...given };
     const initiative = await context.store.initiatives.get(current.initiativeId);
     const corrected = await context.store.expenses.replace(current._id, expenseFields(merged, initiative, context, 'correction'), context.actor);
     await context.audit.change('Expense', corrected._id, current, corrected);

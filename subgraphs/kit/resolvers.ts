@@ -115,7 +115,7 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
       },
       currency: () => currency,
       cells: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>
-        (await store.reports.cells(key)).map((cell) => ({ ...cell, amount: cell.amount.toString() })),
+        (await store.rollups.read(key)).map((cell) => ({ ...cell, amount: cell.amount.toString() })),
       volunteering: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>
         (await store.volunteering.byYear(key.span, key.causeArea)).map((row) => ({ ...row, hours: row.hours.toString() })),
     },

@@ -33,6 +33,8 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
   await ensureIndexes(db, REGIONAL_INDEXES);
   await extension?.ensureIndexes?.(db);
   const store = createRegionalStore(db, subsidiary);
+  // a first start over existing expenses (a bulk load, a restore): derive the report cells once
+  if (await store.rollups.isEmpty()) await store.rollups.rebuild();
   const resolvers = regionalResolvers(subsidiary);
   for (const [typeName, fields] of Object.entries(extension?.resolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as (typeof resolvers)[string];

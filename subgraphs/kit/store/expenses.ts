@@ -7,6 +7,7 @@ import type { SubsidiaryConfig } from '../../common/registry';
 import type { ContributionType } from '../../common/catalog';
 import { REGIONAL_COLLECTIONS, type ExpenseDocument, type IdempotencyKeyDocument } from '../documents';
 import { insertWithNextId, isDuplicateKey, nextId } from './ids';
+import { expenseDelta, type RollupStore } from './rollups';
 
 export interface ContributionTotals {
   contributionType: ContributionType;
@@ -21,8 +22,6 @@ export interface InitiativeExpenseTotals {
 }
 
 export type ExpenseFields = Omit<ExpenseDocument, '_id' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
-
-
 
 function byInitiatives(ids: readonly string[], fiscalYear: number | null): Filter<ExpenseDocument> {
   return fiscalYear === null ? { initiativeId: { $in: [...ids] } } : { initiativeId: { $in: [...ids] }, groupFiscalYear: fiscalYear };
@@ -40,6 +39,7 @@ export class ExpenseStore {
   constructor(
     private readonly db: Db,
     private readonly subsidiary: SubsidiaryConfig,
+    private readonly rollups: RollupStore,
   ) {
     this.collection = db.collection<ExpenseDocument>(REGIONAL_COLLECTIONS.expenses);
     this.keys = db.collection<IdempotencyKeyDocument>(REGIONAL_COLLECTIONS.idempotencyKeys);
@@ -89,7 +89,9 @@ export class ExpenseStore {
   /** Records an expense under a fresh id; an id already taken (a counter behind its data) is skipped, never overwritten. */
   async record(fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
     const now = new Date();
-    return insertWithNextId(this.db, this.subsidiary.code, 'expense', this.collection, (id) => ({ _id: id, ...fields, createdAt: now, updatedAt: now, updatedBy: actor }));
+    const recorded = await insertWithNextId(this.db, this.subsidiary.code, 'expense', this.collection, (id) => ({ _id: id, ...fields, createdAt: now, updatedAt: now, updatedBy: actor }));
+    await this.rollups.apply([expenseDelta(recorded, 1)]);
+    return recorded;
   }
 
   /**
@@ -121,10 +123,12 @@ export class ExpenseStore {
         expenseId: reservation.expenseId,
       });
     }
-    const stored =
-      (await this.collection.findOne({ _id: reservation.expenseId })) ??
-      (await this.insertNew(reservation.expenseId, { ...fields, idempotencyKey: key }, actor)) ??
-      (await this.get(reservation.expenseId));
+    let stored = await this.collection.findOne({ _id: reservation.expenseId });
+    if (!stored) {
+      const inserted = await this.insertNew(reservation.expenseId, { ...fields, idempotencyKey: key }, actor);
+      if (inserted) await this.rollups.apply([expenseDelta(inserted, 1)]);
+      stored = inserted ?? (await this.get(reservation.expenseId));
+    }
     if (stored.idempotencyKey !== key) {
       throw new Error(`Expense id ${reservation.expenseId} reserved for idempotency key "${key}" holds another expense: the expense counter is behind the stored ids`);
     }
@@ -145,23 +149,32 @@ export class ExpenseStore {
   }
 
   async replace(id: string, fields: ExpenseFields, actor: string): Promise<ExpenseDocument> {
-    const updated = await this.collection.findOneAndUpdate(
-      { _id: id },
-      { $set: { ...fields, updatedAt: new Date(), updatedBy: actor } },
-      { returnDocument: 'after' },
-    );
-    if (!updated) raise('NOT_FOUND', `Expense ${id} does not exist in ${this.subsidiary.name}`, { id });
-    return updated;
+    const change = { ...fields, updatedAt: new Date(), updatedBy: actor };
+    const before = await this.collection.findOneAndUpdate({ _id: id }, { $set: change }, { returnDocument: 'before' });
+    if (!before) raise('NOT_FOUND', `Expense ${id} does not exist in ${this.subsidiary.name}`, { id });
+    const after: ExpenseDocument = { ...before, ...change };
+    await this.rollups.apply([expenseDelta(before, -1), expenseDelta(after, 1)]);
+    return after;
   }
 
   async delete(id: string): Promise<ExpenseDocument> {
     const deleted = await this.collection.findOneAndDelete({ _id: id });
     if (!deleted) raise('NOT_FOUND', `Expense ${id} does not exist in ${this.subsidiary.name}`, { id });
+    await this.rollups.apply([expenseDelta(deleted, -1)]);
     return deleted;
   }
 
-  /** Keeps the copy of the initiative's cause area on its expenses in step (idempotent). `session`: inside a transaction. */
+  /**
+   * Keeps the copy of the initiative's cause area on its expenses in step (idempotent). Each expense
+   * moves with a conditional update, and only a move that happened moves its amount between report
+   * cells, so concurrent writes and repeated calls keep the rollups exact. `session`: inside a transaction.
+   */
   async syncCauseArea(initiativeId: string, causeArea: ExpenseDocument['causeArea'], session?: ClientSession): Promise<void> {
-    await this.collection.updateMany({ initiativeId, causeArea: { $ne: causeArea } }, { $set: { causeArea } }, session ? { session } : {});
+    const options = session ? { session } : {};
+    const stale = await this.collection.find({ initiativeId, causeArea: { $ne: causeArea } }, { ...options, projection: { _id: 1 } }).toArray();
+    for (const { _id } of stale) {
+      const before = await this.collection.findOneAndUpdate({ _id, causeArea: { $ne: causeArea } }, { $set: { causeArea } }, { ...options, returnDocument: 'before' });
+      if (before) await this.rollups.apply([expenseDelta(before, -1), expenseDelta({ ...before, causeArea }, 1)], session);
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { SubsidiaryConfig } from '../../common/registry';
 import { AuditStore } from './audit';
 import { ExpenseStore } from './expenses';
 import { InitiativeStore } from './initiatives';
-import { ReportStore } from './reports';
+import { RollupStore } from './rollups';
 import { VolunteeringStore } from './volunteering';
 
 /** The data access of one regional subgraph, over its own database. */
@@ -12,17 +12,18 @@ export interface RegionalStore {
   initiatives: InitiativeStore;
   expenses: ExpenseStore;
   volunteering: VolunteeringStore;
-  reports: ReportStore;
+  rollups: RollupStore;
   audit: AuditStore;
 }
 
 export function createRegionalStore(db: Db, subsidiary: SubsidiaryConfig): RegionalStore {
+  const rollups = new RollupStore(db);
   return {
     db,
     initiatives: new InitiativeStore(db, subsidiary),
-    expenses: new ExpenseStore(db, subsidiary),
+    expenses: new ExpenseStore(db, subsidiary, rollups),
     volunteering: new VolunteeringStore(db, subsidiary),
-    reports: new ReportStore(db),
+    rollups,
     audit: new AuditStore(db, subsidiary),
   };
 }

@@ -12,6 +12,7 @@ export const REGIONAL_INDEXES: Record<string, IndexDescription[]> = {
     { key: { groupFiscalYear: 1, causeArea: 1, contributionType: 1 }, name: 'report_cells' },
     { key: { initiativeId: 1, groupFiscalYear: 1 }, name: 'initiative_fiscalYear' },
   ],
+  [REGIONAL_COLLECTIONS.reportCells]: [{ key: { groupFiscalYear: 1, causeArea: 1, contributionType: 1 }, name: 'groupFiscalYear_cell' }],
   [REGIONAL_COLLECTIONS.registrations]: [{ key: { groupFiscalYear: 1 }, name: 'groupFiscalYear' }],
   [REGIONAL_COLLECTIONS.participation]: [
     { key: { groupFiscalYear: 1, causeArea: 1 }, name: 'groupFiscalYear_causeArea' },
