@@ -82,13 +82,15 @@ function javaHeapFor(size: number): string {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-/** Everything that serves one size: the subgraphs, both gateways, and where to reach them. */
+/** Everything that serves one size: the subgraphs, the gateways, and where to reach them. */
 interface Servers {
   children: BenchChild<unknown>[];
   projectUrl: string;
+  /** The project gateway with RESPONSE_CACHE=false, its own process over the same subgraphs. */
+  projectNoCacheUrl: string;
   stockUrl: string;
   subgraphUrls: Record<string, string>;
-  pids: { project: number[]; stock: number[]; subgraphs: number[] };
+  pids: { project: number[]; projectNoCache: number[]; stock: number[]; subgraphs: number[] };
 }
 
 async function startServers(options: Options, mongoUri: string, prefix: string, auth: BenchAuth, size: number): Promise<Servers> {
@@ -154,6 +156,26 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
       subgraphPids = [stack.pid];
       projectPids = [stack.pid];
     }
+    // the same gateway without its response cache (gateway/src/plugins/response-cache.ts), for the
+    // throughput and overhead it gives when every dashboard reaches the subgraphs
+    const noCachePort = await freePort();
+    const projectNoCache = await spawnServer({
+      name: 'project gateway (no response cache)',
+      script: 'gateway/src/main.ts',
+      env: {
+        ...common,
+        PORT: String(noCachePort),
+        HOST: '127.0.0.1',
+        SUPERGRAPH_PATH,
+        WATCH_SUPERGRAPH: 'false',
+        RESPONSE_CACHE: 'false',
+        ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_URL_${name.toUpperCase()}`, url])),
+      },
+      logFile: logFile('project-gateway-no-cache'),
+      ...profile('project-gateway-no-cache'),
+      healthUrl: `http://127.0.0.1:${noCachePort}/health`,
+    });
+    children.push(projectNoCache);
     const stock = await spawnServer<{ url: string }>({
       name: 'stock gateway',
       script: 'bench/serve-stock.ts',
@@ -162,7 +184,14 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
       ...profile('stock-gateway'),
     });
     children.push(stock);
-    return { children, projectUrl, stockUrl: stock.info.url, subgraphUrls, pids: { project: projectPids, stock: [stock.pid], subgraphs: subgraphPids } };
+    return {
+      children,
+      projectUrl,
+      projectNoCacheUrl: `http://127.0.0.1:${noCachePort}/graphql`,
+      stockUrl: stock.info.url,
+      subgraphUrls,
+      pids: { project: projectPids, projectNoCache: [projectNoCache.pid], stock: [stock.pid], subgraphs: subgraphPids },
+    };
   } catch (error) {
     await Promise.all(children.map((child) => child.stop()));
     throw error;
@@ -171,7 +200,7 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
 
 /** One load run to measure; `gateway` names whose process it loads. */
 interface Timed {
-  gateway: 'project' | 'stock' | null;
+  gateway: 'project' | 'projectNoCache' | 'stock' | null;
   run: () => Promise<LoadResult>;
 }
 
@@ -228,14 +257,14 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     const explain = await explainQueries(mongo.uri, databases.india, 'india', DASHBOARD_FISCAL_YEAR);
 
     servers = await startServers(options, mongo.uri, prefix, auth, size);
-    const { projectUrl, stockUrl, pids } = servers;
-    log(`project gateway ${projectUrl}, stock gateway ${stockUrl}`);
+    const { projectUrl, projectNoCacheUrl, stockUrl, pids } = servers;
+    log(`project gateway ${projectUrl} (RESPONSE_CACHE=false: ${projectNoCacheUrl}), stock gateway ${stockUrl}`);
     const headers = auth.headers;
     const groups = (gateway: number[]) => ({ gateway, subgraphs: pids.subgraphs, mongo: mongoPids, client: [process.pid] });
     const dashboardLoad = (label: string, url: string, connections: number, budget: LoadSpec['budget']) => () =>
       runLoad({ label, url, connections, budget, headers, requests: [{ body: graphqlBody(DASHBOARD) }] });
-    const urlOf = { project: projectUrl, stock: stockUrl };
-    const lastUsed = { project: 0, stock: 0 };
+    const urlOf = { project: projectUrl, projectNoCache: projectNoCacheUrl, stock: stockUrl };
+    const lastUsed = { project: 0, projectNoCache: 0, stock: 0 };
     /** One load run with the resources used meanwhile; a gateway idle for a while gets a few requests first. */
     const measure = async (target: Timed): Promise<Measured> => {
       const { gateway } = target;
@@ -274,19 +303,25 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     log(`dashboard plan: ${stages.map((stage) => `[${stage.map((fetch) => `${fetch.subgraph} ${describeFetch(fetch)}`).join(', ')}]`).join(' → ')}`);
 
     // Warm-up (JIT, connection pools, query plan caches, the MongoDB server's caches), and how
-    // long one dashboard takes: runs are sized in requests from it, so that none is cut short.
+    // long one dashboard takes when the subgraphs compute it (the project gateway without its
+    // response cache): runs are sized in requests from it, so that none is cut short.
     const { duration } = options;
-    const pilot = await dashboardLoad('pilot', projectUrl, 1, { amount: 5 })();
+    const pilot = await dashboardLoad('pilot', projectNoCacheUrl, 1, { amount: 5 })();
     const single = Math.max(1, percentile(pilot.latencies, 0.5));
     // at most ~8 s of queue per connection: deeper queues only hit the subgraphs' timeouts
     const connections = Math.min(options.connections, Math.max(1, Math.floor(8_000 / single)));
     if (connections < options.connections) notes.push(`${size.toLocaleString('en-US')}: one dashboard takes ${Math.round(single)} ms alone, so throughput runs use ${connections} connections instead of ${options.connections}.`);
     let rate = 0;
-    for (const gateway of ['project', 'stock'] as const) {
+    let cachedRate = 0;
+    for (const gateway of ['project', 'projectNoCache', 'stock'] as const) {
       const result = await dashboardLoad(`warm-up ${gateway}`, urlOf[gateway], connections, { amount: 3 * connections })();
       if (result.firstFailure && failures(result) >= result.requests) throw new Error(`every warm-up request to the ${gateway} gateway failed: ${result.firstFailure}`);
-      if (gateway === 'project') rate = result.requestsPerSecond;
+      if (gateway === 'projectNoCache') rate = result.requestsPerSecond;
+      if (gateway === 'project') cachedRate = result.requestsPerSecond;
     }
+    // the response cache answers in about a millisecond: its runs are sized from its own pace
+    const cachedPilot = await dashboardLoad('pilot cached', projectUrl, 1, { amount: 20 })();
+    const singleCached = Math.max(0.05, percentile(cachedPilot.latencies, 0.5));
     await replayPlan('warm-up floor', stages, { connections, seconds: 60, amount: 3 * connections, headers });
 
     const floor = (label: string, replayed: readonly (readonly RecordedFetch[])[], connectionCount: number, amount: number, seconds = 300): Timed => ({
@@ -297,9 +332,11 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     const throughputAmount = Math.max(3 * connections, Math.round(duration * rate));
     const throughputRounds = Math.max(1, Math.min(Math.round(duration / 5), Math.floor(throughputAmount / (3 * connections))));
     const perThroughputRound = Math.ceil(throughputAmount / throughputRounds);
+    const perCachedThroughputRound = Math.max(3 * connections, Math.ceil((Math.max(rate, cachedRate) * duration) / throughputRounds));
     const throughput = await interleaved(
       {
-        project: { gateway: 'project', run: dashboardLoad('dashboard project', projectUrl, connections, { amount: perThroughputRound }) },
+        project: { gateway: 'project', run: dashboardLoad('dashboard project', projectUrl, connections, { amount: perCachedThroughputRound }) },
+        projectNoCache: { gateway: 'projectNoCache', run: dashboardLoad('dashboard project RESPONSE_CACHE=false', projectNoCacheUrl, connections, { amount: perThroughputRound }) },
         stock: { gateway: 'stock', run: dashboardLoad('dashboard stock', stockUrl, connections, { amount: perThroughputRound }) },
         floor: floor('dashboard floor', stages, connections, perThroughputRound),
       },
@@ -310,9 +347,11 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     const latencyAmount = Math.max(15, Math.round((short * 1000) / single));
     const latencyRounds = Math.max(1, Math.min(Math.round(short), Math.floor(latencyAmount / 3)));
     const perLatencyRound = Math.ceil(latencyAmount / latencyRounds);
+    const perCachedLatencyRound = Math.max(perLatencyRound, Math.ceil((short * 1000) / singleCached / latencyRounds));
     const latency = await interleaved(
       {
-        project: { gateway: 'project', run: dashboardLoad('dashboard project c1', projectUrl, 1, { amount: perLatencyRound }) },
+        project: { gateway: 'project', run: dashboardLoad('dashboard project c1', projectUrl, 1, { amount: perCachedLatencyRound }) },
+        projectNoCache: { gateway: 'projectNoCache', run: dashboardLoad('dashboard project RESPONSE_CACHE=false c1', projectNoCacheUrl, 1, { amount: perLatencyRound }) },
         stock: { gateway: 'stock', run: dashboardLoad('dashboard stock c1', stockUrl, 1, { amount: perLatencyRound }) },
         floor: floor('dashboard floor c1', stages, 1, perLatencyRound),
       },
@@ -364,7 +403,7 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
       return runLoad({ label: `write mix ${gateway}`, url, connections: options.connections, budget, headers, requests: [writeRequest, writeRequest, writeRequest, writeRequest, { body: graphqlBody(INITIATIVE_LIST) }] });
     };
     // warm-up: the first writes create collections and counters
-    for (const [gateway, url] of Object.entries(urlOf)) await writeMix(`warm-up ${gateway}`, url, { amount: 5 * options.connections })();
+    for (const [gateway, url] of Object.entries({ project: projectUrl, stock: stockUrl })) await writeMix(`warm-up ${gateway}`, url, { amount: 5 * options.connections })();
     const writes = await interleaved({ project: { gateway: 'project', run: writeMix('project', projectUrl) }, stock: { gateway: 'stock', run: writeMix('stock', stockUrl) } }, writeRounds);
 
     return { size, dataset, explain, dashboard: { throughput, latency, fetches, fanOut: fanOutRuns }, bi, writes, peakRss };

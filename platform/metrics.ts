@@ -84,6 +84,36 @@ export function createSubgraphFetchMetrics(registry: Registry): SubgraphFetchMet
   };
 }
 
+/** The gateway's caches and shared calls (plugins/response-cache.ts, deduplicate.ts, query-plan-cache.ts). */
+export interface GatewayCacheMetrics {
+  responseCache: Counter<'event'>;
+  sharedFetches: Counter<'subgraph'>;
+  queryPlans: Counter<'result'>;
+}
+
+export function createGatewayCacheMetrics(registry: Registry): GatewayCacheMetrics {
+  return {
+    responseCache: new Counter({
+      name: 'gateway_response_cache_total',
+      help: 'Response cache events: hit, miss (a cacheable operation looked up), store, invalidate (a mutation emptied the cache).',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    sharedFetches: new Counter({
+      name: 'gateway_subgraph_fetch_shared_total',
+      help: 'Subgraph queries not sent because an identical one was in flight: they shared its answer.',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    queryPlans: new Counter({
+      name: 'gateway_query_plan_cache_total',
+      help: 'Query plan lookups, by result: hit (planned before) or miss (planned now).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+  };
+}
+
 /** MongoDB command durations from the driver's command monitoring (needs `monitorCommands: true`). */
 export function instrumentMongoCommands(client: MongoClient, registry: Registry): () => void {
   const duration = new Histogram({

@@ -32,6 +32,10 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** LANDING_PAGE: Apollo's landing page on GET; on in development, off in production unless set. */
   landingPage: boolean;
+  /** DEDUPLICATE_SUBGRAPH_REQUESTS: identical subgraph queries in flight share one call (plugins/deduplicate.ts). */
+  deduplicateSubgraphRequests: boolean;
+  /** RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts). */
+  responseCache: { enabled: boolean; maxEntries: number };
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +91,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     auth: checked(() => loadAuthConfig(env)),
     corsOrigins: checked(() => parseCorsOrigins(env.CORS_ORIGINS)),
     landingPage: boolean(env.LANDING_PAGE, 'LANDING_PAGE', !production),
+    deduplicateSubgraphRequests: boolean(env.DEDUPLICATE_SUBGRAPH_REQUESTS, 'DEDUPLICATE_SUBGRAPH_REQUESTS', true),
+    responseCache: {
+      enabled: boolean(env.RESPONSE_CACHE, 'RESPONSE_CACHE', true),
+      maxEntries: integer(env.RESPONSE_CACHE_MAX_ENTRIES, 'RESPONSE_CACHE_MAX_ENTRIES', 1_000, 1, 1_000_000),
+    },
     supergraphPath: resolve(flag(argv, 'supergraph') ?? env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql'),
     port: integer(flag(argv, 'port') ?? env.PORT ?? env.GATEWAY_PORT, 'PORT', 4000, 0, 65535),
     host: flag(argv, 'host') ?? env.HOST ?? '127.0.0.1',

@@ -3,7 +3,7 @@ import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, parse } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SubgraphUnavailableError, subgraphFetcher, type SubgraphCalls } from './subgraph-fetch';
+import { SubgraphUnavailableError, subgraphFetcher, type SubgraphCall, type SubgraphCalls, type SubgraphFetch, type SubgraphFetchLayer } from './subgraph-fetch';
 import { unavailableResponse } from './unavailable';
 
 export interface GatewayContext {
@@ -24,8 +24,13 @@ export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, s
   return forwarded;
 }
 
-/** The signal of the request a subgraph call belongs to: the fetcher only sees the URL and the init. */
-const requestSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+/** What the call serves (its request's signal and operation type): the fetcher only sees the URL and the init. */
+const currentCall = new AsyncLocalStorage<Omit<SubgraphCall, 'service'>>();
+
+export interface SubgraphDataSourceOptions extends Partial<SubgraphCalls> {
+  /** Layers around every call, outermost first (server.ts: deduplication). */
+  layers?: readonly SubgraphFetchLayer[];
+}
 
 /**
  * Calls one subgraph over HTTP: forwards the caller's identity headers, bounds the wait, retries
@@ -35,9 +40,14 @@ const requestSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly calls: SubgraphCalls;
 
-  constructor(url: string, timeoutMs: number, calls: Partial<SubgraphCalls> = {}) {
+  constructor(url: string, timeoutMs: number, options: SubgraphDataSourceOptions = {}) {
+    const { layers = [], ...calls } = options;
     const settings: SubgraphCalls = { service: url, retries: 0, backoffMs: 50, ...calls };
-    super({ url, fetcher: subgraphFetcher({ ...settings, timeoutMs, requestSignal: () => requestSignal.getStore() }) as Fetcher });
+    const retrying = subgraphFetcher({ ...settings, timeoutMs }) as unknown as (url: string, init: RequestInit) => Promise<Response>;
+    const base: SubgraphFetch = (target, init, call) => retrying(target, { ...(init as RequestInit), signal: call.signal ?? null });
+    const layered = layers.reduceRight<SubgraphFetch>((next, layer) => layer(next), base);
+    const fetcher = (target: string, init: Parameters<Fetcher>[1] = {}) => layered(target, init, { service: settings.service, ...currentCall.getStore() });
+    super({ url, fetcher: fetcher as Fetcher });
     this.calls = settings;
   }
 
@@ -56,7 +66,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
     const signal = (options.context as Partial<GatewayContext> | undefined)?.signal;
-    return requestSignal.run(signal, () => this.processOrAnswerUnavailable(options));
+    const operation = 'incomingRequestContext' in options ? options.incomingRequestContext.operation?.operation : undefined;
+    return currentCall.run({ signal, operation }, () => this.processOrAnswerUnavailable(options));
   }
 
   private async processOrAnswerUnavailable(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {

@@ -4,13 +4,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { corsRoute } from '../../platform/cors';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
 import { createLogger } from '../../platform/logger';
-import { createServerMetrics, createSubgraphFetchMetrics, metricsRoute } from '../../platform/metrics';
+import { createGatewayCacheMetrics, createServerMetrics, createSubgraphFetchMetrics, metricsRoute } from '../../platform/metrics';
 import { observabilityPlugin } from '../../platform/observability';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, forwardedHeaders, type GatewayContext } from './datasource';
 import { formatGatewayError } from './errors';
 import { gatewayAuth, type AuthContext } from './plugins/auth';
+import { deduplicateSubgraphRequests } from './plugins/deduplicate';
 import { limitsPlugin } from './plugins/limits';
+import { observedQueryPlanCache } from './plugins/query-plan-cache';
+import { privateWhenAuthenticated, responseCache } from './plugins/response-cache';
 import { checkSubgraphs, subgraphEndpoints, type SubgraphEndpoint } from './readiness';
 import { observedCalls } from './subgraph-fetch';
 import { supergraphFromFile } from './supergraph-file';
@@ -34,16 +37,23 @@ export function createGateway(config: GatewayConfig): Gateway {
   const logger = createLogger('gateway');
   const metrics = createServerMetrics('gateway');
   const calls = observedCalls(createSubgraphFetchMetrics(metrics.registry), logger);
+  const cacheMetrics = createGatewayCacheMetrics(metrics.registry);
   const labels = new ServiceLabels();
   const auth = gatewayAuth(config.auth);
+  const deduplication = config.deduplicateSubgraphRequests ? deduplicateSubgraphRequests<GatewayContext & AuthContext>({ onShared: (subgraph) => cacheMetrics.sharedFetches.inc({ subgraph }) }) : null;
+  const cache = config.responseCache.enabled
+    ? responseCache<GatewayContext & AuthContext>({ maxEntries: config.responseCache.maxEntries, observe: (event) => cacheMetrics.responseCache.inc({ event }) })
+    : null;
   const gateway = new ApolloGateway({
     supergraphSdl: auth.supergraph(supergraphFromFile(config.supergraphPath, config.watchSupergraph)),
+    queryPlannerConfig: { cache: observedQueryPlanCache((hit) => cacheMetrics.queryPlans.inc({ result: hit ? 'hit' : 'miss' })) },
     buildService: ({ name, url }) =>
       new SubgraphDataSource(config.subgraphUrls[name] ?? url ?? '', config.subgraphTimeoutMs, {
         service: name,
         retries: config.subgraphRetries,
         backoffMs: config.subgraphRetryBackoffMs,
         subsidiaryOf: (service) => labels.subsidiaryOf(service),
+        layers: deduplication ? [deduplication.layer] : [],
         ...calls,
       }),
   });
@@ -67,7 +77,19 @@ export function createGateway(config: GatewayConfig): Gateway {
     // main.ts closes the HTTP server, then Apollo, on SIGINT/SIGTERM; Apollo's own handler would stop
     // Apollo first and re-raise the signal, killing the process (exit 143) mid-shutdown.
     stopOnTerminationSignals: false,
-    plugins: [observabilityPlugin(), auth.plugin, limitsPlugin<GatewayContext>(config.limits), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    // auth and limits refuse in didResolveOperation, which Apollo runs before any plugin may answer
+    // (the response cache, in responseForOperation). Order matters at willSendResponse: limits puts
+    // its timeout answer in place before the cache decides whether to keep a response, and
+    // privateWhenAuthenticated writes before Apollo's cache control plugin (added last)
+    plugins: [
+      observabilityPlugin(),
+      auth.plugin,
+      limitsPlugin<GatewayContext>(config.limits),
+      ...(deduplication ? [deduplication.plugin] : []),
+      ...(cache ? [cache.plugin] : []),
+      privateWhenAuthenticated(),
+      ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
+    ],
   });
 
   return {

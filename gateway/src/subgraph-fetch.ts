@@ -1,5 +1,5 @@
-import type { Fetcher } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError, type OperationTypeNode } from 'graphql';
 import type { Logger } from '../../platform/logger';
 import type { SubgraphFetchMetrics } from '../../platform/metrics';
 import type { SubsidiaryLabel } from './unavailable';
@@ -54,9 +54,23 @@ export interface SubgraphCalls {
 export interface SubgraphFetchOptions extends SubgraphCalls {
   /** The whole budget of one subgraph call, retries included. */
   timeoutMs: number;
-  /** The signal of the incoming request the call belongs to (a cancelled request stops retrying). */
-  requestSignal?: () => AbortSignal | undefined;
 }
+
+/** What a subgraph call serves, besides its URL and HTTP request (known to the data source, not to fetch). */
+export interface SubgraphCall {
+  /** The subgraph's name in the supergraph. */
+  service: string;
+  /** The signal of the incoming request the call belongs to: a cancelled or timed-out request stops it. */
+  signal?: AbortSignal;
+  /** The type of the incoming operation the call serves; undefined for the gateway's own calls (health checks). */
+  operation?: `${OperationTypeNode}`;
+}
+
+/** One call to a subgraph over HTTP. */
+export type SubgraphFetch = (url: string, init: FetcherRequestInit, call: SubgraphCall) => Promise<FetcherResponse>;
+
+/** A layer around the subgraph calls of every data source (e.g. plugins/deduplicate.ts); layers are wired in server.ts. */
+export type SubgraphFetchLayer = (next: SubgraphFetch) => SubgraphFetch;
 
 /** Metrics and log lines for every attempt and every call that failed for good. */
 export function observedCalls(metrics: SubgraphFetchMetrics | undefined, logger: Logger | undefined): Pick<SubgraphCalls, 'observe' | 'onUnavailable'> {
@@ -116,18 +130,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * The fetcher of a subgraph data source: Node's fetch (undici, which keeps connections to each
- * subgraph alive and reuses them), bounded by the subgraph's time budget and by the incoming
- * request's signal. Queries are retried on connection errors, timeouts and 5xx with exponential
+ * subgraph alive and reuses them), bounded by the subgraph's time budget and by the signal in
+ * `init.signal` (the incoming request's, or a shared call's: plugins/deduplicate.ts). Queries are retried on connection errors, timeouts and 5xx with exponential
  * backoff and full jitter, as long as another attempt still fits in the budget; mutations never are.
  * A failure that remains becomes a SubgraphUnavailableError; a 5xx is returned as is on the last attempt.
  */
 export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
-  const { service, timeoutMs, retries, backoffMs, requestSignal, observe } = options;
+  const { service, timeoutMs, retries, backoffMs, observe } = options;
   const random = options.random ?? Math.random;
   const fetcher = async (url: string, init?: RequestInit): Promise<Response> => {
     const deadline = Date.now() + timeoutMs;
     const retriesAllowed = isQueryRequest(init?.body) ? retries : 0;
-    const caller = requestSignal?.();
+    const caller = (init?.signal ?? undefined) as AbortSignal | undefined;
     for (let attempt = 0; ; attempt += 1) {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;

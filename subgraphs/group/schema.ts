@@ -2,6 +2,7 @@ import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
 import { SUBSIDIARIES } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
 import { READ_REQUIREMENT } from '../common/scopes';
+import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 
 /** The fields of each subsidiary report that the consolidation needs, as one @requires selection. */
 export function consolidationRequires(): string {
@@ -13,11 +14,14 @@ export function consolidationRequires(): string {
 }
 
 export function groupSdl(): string {
+  // cache hints: reports for CACHE_MAX_AGE.report, reference data longer, value types as their holder
+  const report = cacheFor(CACHE_MAX_AGE.report);
+  const reference = cacheFor(CACHE_MAX_AGE.reference);
   const requires = `@requires(fields: "${consolidationRequires()}")`;
   const perSubsidiary = SUBSIDIARIES.map((subsidiary) => {
     const names = regionalTypeNames(subsidiary);
     return `
-type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${READ_REQUIREMENT} {
+type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${READ_REQUIREMENT} ${reference} {
   code: ID!
   name: String!
   legalName: String!
@@ -31,7 +35,7 @@ type ${names.initiative} implements Initiative @key(fields: "id", resolvable: fa
   id: ID!
 }
 
-type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUIREMENT} {
+type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUIREMENT} ${report} {
   id: ID!
   currency: String @external
   cells: [ReportCell!] @external
@@ -42,7 +46,7 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUI
   // Every entry point needs a read scope: the Query fields, and the entities `_entities` reaches.
   return `${commonSdl(['@external', '@requires', '@requiresScopes'])}
 """A company of the group. Regional subgraphs add its initiatives and volunteering."""
-interface Subsidiary {
+interface Subsidiary ${reference} {
   code: ID!
   name: String!
   legalName: String!
@@ -58,13 +62,13 @@ interface Initiative {
   id: ID!
 }
 
-interface SubsidiaryReport {
+interface SubsidiaryReport ${CACHE_INHERIT} {
   id: ID!
 }
 
 ${REPORT_CELLS_SDL}${perSubsidiary}
 
-type CauseAreaInfo {
+type CauseAreaInfo ${reference} {
   code: CauseArea!
   name: String!
   "The matching B4SI issue."
@@ -73,7 +77,7 @@ type CauseAreaInfo {
 }
 
 "Average rate of a group fiscal year: JPY for one unit of the currency."
-type ExchangeRate {
+type ExchangeRate ${reference} {
   currency: String!
   fiscalYear: Int!
   jpyPerUnit: Decimal!
@@ -96,7 +100,7 @@ enum GoalCadence {
   CUMULATIVE
 }
 
-type Goal {
+type Goal ${reference} {
   id: ID!
   title: String!
   metric: GoalMetric!
@@ -131,29 +135,29 @@ type Query {
     contributionType: ContributionType
     "When true, totals are given even if a subsidiary is missing, marked partial."
     allowPartial: Boolean = false
-  ): GroupReport! ${READ_REQUIREMENT}
+  ): GroupReport! ${READ_REQUIREMENT} ${report}
 }
 
-type MissingSubsidiary {
+type MissingSubsidiary ${CACHE_INHERIT} {
   code: ID!
   name: String!
   reason: String!
 }
 
-type Completeness {
+type Completeness ${CACHE_INHERIT} {
   complete: Boolean!
   included: [ID!]!
   missing: [MissingSubsidiary!]!
 }
 
 "A consolidated amount. partial is true when a subsidiary's figures are missing from it."
-type ConsolidatedAmount {
+type ConsolidatedAmount ${CACHE_INHERIT} {
   amount: Decimal!
   currency: String!
   partial: Boolean!
 }
 
-type RateUsed {
+type RateUsed ${CACHE_INHERIT} {
   currency: String!
   fiscalYear: Int!
   "Units of the reporting currency for one unit of the local currency."
@@ -161,7 +165,7 @@ type RateUsed {
   source: String
 }
 
-type SubsidiaryTotal {
+type SubsidiaryTotal ${CACHE_INHERIT} {
   code: ID!
   name: String!
   "Whether the subsidiary's figures arrived."
@@ -172,32 +176,32 @@ type SubsidiaryTotal {
   expenseCount: Int
 }
 
-type CauseAreaTotal {
+type CauseAreaTotal ${CACHE_INHERIT} {
   causeArea: CauseArea!
   amount: ConsolidatedAmount!
   expenseCount: Int!
 }
 
-type ContributionTypeTotal {
+type ContributionTypeTotal ${CACHE_INHERIT} {
   contributionType: ContributionType!
   amount: ConsolidatedAmount!
   expenseCount: Int!
 }
 
-type FiscalYearTotal {
+type FiscalYearTotal ${CACHE_INHERIT} {
   fiscalYear: Int!
   amount: ConsolidatedAmount!
   expenseCount: Int!
 }
 
-type VolunteeringTotals {
+type VolunteeringTotals ${CACHE_INHERIT} {
   newRegistrations: Int!
   participants: Int!
   hours: Decimal!
   partial: Boolean!
 }
 
-type GoalProgress {
+type GoalProgress ${CACHE_INHERIT} {
   goal: Goal!
   "The fiscal year of a PER_FISCAL_YEAR target; null for a CUMULATIVE one."
   fiscalYear: Int
@@ -211,7 +215,7 @@ type GoalProgress {
   partial: Boolean!
 }
 
-type GroupReport @key(fields: "id") ${READ_REQUIREMENT} {
+type GroupReport @key(fields: "id") ${READ_REQUIREMENT} ${report} {
   id: ID!
   fromFiscalYear: Int!
   toFiscalYear: Int!

@@ -1,5 +1,6 @@
 import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
 import { READ_REQUIREMENT, SCOPES, requiresScopes, writeScope } from '../common/scopes';
+import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 import type { SubsidiaryConfig } from '../common/registry';
 
 /** Type names a regional subgraph owns, derived from the subsidiary's prefix. */
@@ -165,7 +166,7 @@ type VolunteeringSummary @shareable {
   hours: Decimal!
 }
 
-interface SubsidiaryReport {
+interface SubsidiaryReport ${CACHE_INHERIT} {
   id: ID!
 }
 
@@ -329,7 +330,7 @@ type ${names.expense} implements Expense @key(fields: "id") ${read} {
 ${subsidiary.name}'s figures for a consolidated report. The key carries the report's parameters:
 "<code>|<from fiscal year>|<to fiscal year>|<cause area or *>|<contribution type or *>".
 """
-type ${names.report} implements SubsidiaryReport @key(fields: "id") ${read} {
+type ${names.report} implements SubsidiaryReport @key(fields: "id") ${read} ${cacheFor(CACHE_MAX_AGE.report)} {
   id: ID!
   currency: String
   cells: [ReportCell!]

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { SUBSIDIARIES } from '../../subgraphs/common/registry';
 import { useSeededStack } from '../harness/stack';
 
-const stack = useSeededStack('fault_down');
+// every answer below must come from the subgraphs: with its response cache on, the gateway would
+// answer the report asked before the outage from the cache (the same figures) for up to its max-age
+const stack = useSeededStack('fault_down', { gatewayEnv: { RESPONSE_CACHE: 'false' } });
 
 const LIST = `{ subsidiaries { code initiatives { totalCount } } }`;
 const REPORT = `query Report($partial: Boolean) { groupReport(fiscalYear: 2024, allowPartial: $partial) {

@@ -161,14 +161,14 @@ export async function within(timeoutMs: number, check: () => Promise<boolean>, i
 
 /**
  * A seeded stack whose gateway reaches India through a DelayProxy, with the given per-subgraph
- * budget; registers its hooks in the calling scope. `proxy()` is usable inside tests.
+ * budget (and other gateway settings); registers its hooks in the calling scope. `proxy()` is usable inside tests.
  */
-export function useStackWithIndiaBehindProxy(prefix: string, subgraphTimeoutMs: number): { stack: SeededStack; proxy: () => DelayProxy } {
+export function useStackWithIndiaBehindProxy(prefix: string, subgraphTimeoutMs: number, gatewayEnv: NodeJS.ProcessEnv = {}): { stack: SeededStack; proxy: () => DelayProxy } {
   let proxy: DelayProxy | undefined;
   const options: Partial<StackOptions> = {};
   beforeAll(async () => {
     proxy = await startDelayProxy();
-    options.gatewayEnv = { SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), SUBGRAPH_URL_INDIA: `http://127.0.0.1:${proxy.port}/graphql` };
+    options.gatewayEnv = { ...gatewayEnv, SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), SUBGRAPH_URL_INDIA: `http://127.0.0.1:${proxy.port}/graphql` };
   });
   const stack = useSeededStack(prefix, options);
   beforeAll(() => {

@@ -25,12 +25,19 @@ describe('new ids when the counter is behind the stored data (e.g. after a resto
     expect((await store.expenses.get(next._id)).amount.toString()).toBe('20.00');
   });
 
-  it('refuses to hand back another expense for an idempotency key whose reserved id is taken', async () => {
+  it('never hands back another expense for an idempotency key whose reserved id is taken: the key moves to a free id', async () => {
     const db = databases.db('india_keys');
     const store = createRegionalStore(db, india);
     const first = await store.expenses.record(fields('30.00'), 'tester');
     await db.collection<CounterDocument>(REGIONAL_COLLECTIONS.counters).updateOne({ _id: 'expense' }, { $set: { seq: 0 } });
-    await expect(store.expenses.recordOnce('key-1', { amount: '40.00' }, fields('40.00'), 'tester')).rejects.toThrow(/holds another expense/);
+    const keyed = await store.expenses.recordOnce('key-1', { amount: '40.00' }, fields('40.00'), 'tester');
+    expect(keyed._id).not.toBe(first._id);
+    expect(keyed.amount.toString()).toBe('40.00');
+    expect(keyed.idempotencyKey).toBe('key-1');
     expect((await store.expenses.get(first._id)).amount.toString()).toBe('30.00');
+    const replayed = await store.expenses.recordOnce('key-1', { amount: '40.00' }, fields('40.00'), 'tester');
+    expect(replayed._id).toBe(keyed._id);
+    expect(await db.collection('expenses').countDocuments()).toBe(2);
+    expect(await store.rollups.verify()).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ export interface InitiativeExpenseTotals {
   byContributionType: ContributionTotals[];
 }
 
+const RESERVATION_ATTEMPTS = 5;
+
 export type ExpenseFields = Omit<ExpenseDocument, '_id' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
 
 function byInitiatives(ids: readonly string[], fiscalYear: number | null): Filter<ExpenseDocument> {
@@ -123,16 +125,27 @@ export class ExpenseStore {
         expenseId: reservation.expenseId,
       });
     }
-    let stored = await this.collection.findOne({ _id: reservation.expenseId });
-    if (!stored) {
-      const inserted = await this.insertNew(reservation.expenseId, { ...fields, idempotencyKey: key }, actor);
-      if (inserted) await this.rollups.apply([expenseDelta(inserted, 1)]);
-      stored = inserted ?? (await this.get(reservation.expenseId));
+    let current: IdempotencyKeyDocument = reservation;
+    for (let attempt = 0; attempt < RESERVATION_ATTEMPTS; attempt += 1) {
+      const stored: ExpenseDocument | null = await this.collection.findOne({ _id: current.expenseId });
+      if (stored?.idempotencyKey === key) return stored;
+      if (!stored) {
+        const inserted = await this.insertNew(current.expenseId, { ...fields, idempotencyKey: key }, actor);
+        if (inserted) {
+          await this.rollups.apply([expenseDelta(inserted, 1)]);
+          return inserted;
+        }
+        continue; // taken meanwhile: look again at who holds it
+      }
+      // the reserved id went to another expense (a counter behind the data): move the reservation
+      const moved: IdempotencyKeyDocument | null = await this.keys.findOneAndUpdate(
+        { _id: key, expenseId: current.expenseId },
+        { $set: { expenseId: await nextId(this.db, this.subsidiary.code, 'expense') } },
+        { returnDocument: 'after' },
+      );
+      current = moved ?? (await this.keys.findOne({ _id: key })) ?? current;
     }
-    if (stored.idempotencyKey !== key) {
-      throw new Error(`Expense id ${reservation.expenseId} reserved for idempotency key "${key}" holds another expense: the expense counter is behind the stored ids`);
-    }
-    return stored;
+    throw new Error(`No free expense id for idempotency key "${key}" after ${RESERVATION_ATTEMPTS} attempts: the expense counter is behind the stored ids`);
   }
 
   /** Inserts under `id`; null when the id is already taken. */
