@@ -5,6 +5,7 @@
  * (its /metrics) and MongoDB commands at the subgraphs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD as DASHBOARD_REQUEST } from '../../bench/workloads';
 import { CACHE_MAX_AGE } from '../../subgraphs/common/cache-hints';
 import { ROLES, writeScope } from '../../subgraphs/common/scopes';
 import { startForeignGraph, post, type ForeignGraph } from '../harness/foreign-graph';
@@ -13,18 +14,7 @@ import { useSeededStack } from '../harness/stack';
 
 const stack = useSeededStack('int_response_cache');
 
-const DASHBOARD = `query Dashboard($year: Int!) {
-  groupReport(fiscalYear: $year) {
-    id
-    total { amount currency partial }
-    completeness { complete included missing { code reason } }
-    bySubsidiary { code name available local { amount currency } converted { amount currency } expenseCount }
-    byCauseArea { causeArea amount { amount currency } expenseCount }
-    byContributionType { contributionType amount { amount currency } expenseCount }
-    volunteering { newRegistrations participants hours }
-    goals { goal { id title metric cadence } fiscalYear target actual progressPercent achieved periodFullyCovered }
-  }
-}`;
+const DASHBOARD = DASHBOARD_REQUEST.query;
 
 /** The dashboard under another operation name: an entry of its own, so that tests do not share entries. */
 function dashboard(name: string): string {

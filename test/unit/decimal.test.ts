@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../seed/builders';
 import { Decimal, Rational } from '../../subgraphs/common/decimal';
 import { crossRate, money, roundToCurrency, sumDecimals } from '../../subgraphs/common/money';
 import { isCurrencyCode, minorDigits } from '../../subgraphs/common/currencies';
@@ -237,17 +238,8 @@ describe('ISO 4217 list', () => {
 });
 
 describe('property: Decimal sums equal bigint minor-unit sums', () => {
-  /** mulberry32: a small deterministic generator, so the test is the same on every run. */
-  function generator(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  /** Seeded, so the test is the same on every run. */
+  const generator = createRng;
 
   /** Formats minor units by hand (independent of Decimal.toString). */
   function format(minor: bigint, digits: number): string {
