@@ -78,6 +78,9 @@ export function createSubgraphServer<TContext extends AuthenticatedContext>(opti
     formatError: maskUnexpectedErrors(options.name, options.production, logger),
     csrfPrevention: true,
     introspection: !options.production,
+    // subgraphs/main.ts drains and closes on SIGINT/SIGTERM; Apollo's own handler would stop Apollo
+    // first and re-raise the signal, ending the process (exit 143) before the drain finishes
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin<TContext>(),
