@@ -11,7 +11,7 @@ describe('a subgraph run alone (npm run subgraph -- <name>)', () => {
   it('serves on the port it is given and exits 0 after draining on SIGTERM', { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/main.ts', 'india'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, MONGODB_URI: databases.uri, DATABASE_PREFIX: `${databases.namePrefix}_`, PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: generateSecret(), LOG_LEVEL: 'silent' },
+      env: { ...process.env, MONGODB_URI: databases.uri, DATABASE_PREFIX: `${databases.namePrefix}_`, PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: generateSecret(), LOG_LEVEL: 'silent', NODE_ENV: 'development' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
