@@ -9,7 +9,7 @@ import { roleScopes } from '../subgraphs/common/scopes';
  *   npm run -s token -- --role hq --sub alice
  *   npm run -s token -- --scope group:read --scope subsidiary:IN:write --sub priya --ttl 3600
  *
- * Roles: hq (group:read group:audit), bi (bi:read), admin (every scope), regional:<CODE>
+ * Roles: hq (group:read group:audit group:write), bi (bi:read), admin (every scope), regional:<CODE>
  * (group:read subsidiary:<CODE>:write). --scope may be repeated or space-separated.
  */
 const USAGE = 'Usage: npm run -s token -- [--role hq|bi|admin|regional:<CODE>] [--scope <scope>]... [--sub <subject>] [--ttl <seconds>]';

@@ -99,7 +99,7 @@ export class Consolidation {
     if (currency === GROUP_BASE_CURRENCY) return { currency, fiscalYear, jpyPerUnit: Decimal.parse('1'), source: 'Base currency' };
     const rate = this.rates.get(`${currency}:${fiscalYear}`);
     if (!rate) {
-      throw new GraphQLError(`No exchange rate is recorded for ${currency} in fiscal year ${fiscalYear}; headquarters must add it before this report can be converted`, {
+      throw new GraphQLError(`No exchange rate is recorded for ${currency} in fiscal year ${fiscalYear}; headquarters records it with setExchangeRate before this report can be converted`, {
         extensions: { code: 'EXCHANGE_RATE_MISSING', currency, fiscalYear },
       });
     }

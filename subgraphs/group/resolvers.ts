@@ -12,6 +12,7 @@ import { Consolidation, arrivedReport } from './consolidation';
 import type { ExchangeRateDocument, GoalDocument } from './documents';
 import { formatReportId, parseReportId, reportParams, type GroupReportArgs, type ReportParams } from './report-params';
 import type { GroupStore } from './store';
+import { exchangeRateDocument, goalDocument, type ExchangeRateInput, type GoalInput } from './reference-data';
 import type { Principal } from '../../platform/auth';
 
 export interface GroupContext {
@@ -71,6 +72,12 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
     Initiative: typed('Initiative'),
     SubsidiaryReport: typed('SubsidiaryReport'),
     ...perSubsidiary,
+
+    Mutation: {
+      setExchangeRate: async (_root: unknown, { input }: { input: ExchangeRateInput }, { store }: GroupContext) =>
+        rateView(await store.saveRate(exchangeRateDocument(input))),
+      setGoal: async (_root: unknown, { input }: { input: GoalInput }, { store }: GroupContext) => goalView(await store.saveGoal(goalDocument(input))),
+    },
 
     Query: {
       subsidiaries: () => SUBSIDIARIES.map(subsidiaryView),

@@ -1,7 +1,7 @@
 import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
 import { SUBSIDIARIES } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
-import { READ_REQUIREMENT } from '../common/scopes';
+import { READ_REQUIREMENT, SCOPES, requiresScopes } from '../common/scopes';
 import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 
 /** The fields of each subsidiary report that the consolidation needs, as one @requires selection. */
@@ -111,6 +111,38 @@ type Goal ${reference} {
   unit: String!
   source: String
   illustrative: Boolean!
+}
+
+"A group fiscal year's average rate, recorded by headquarters with its source."
+input ExchangeRateInput {
+  "ISO 4217 code of a currency other than JPY, the base."
+  currency: String!
+  fiscalYear: Int!
+  "JPY for one unit of the currency, such as 144.60."
+  jpyPerUnit: Decimal!
+  source: String!
+  "The date the rate was fixed."
+  asOf: Date!
+}
+
+input GoalInput {
+  "G- followed by capitals, digits or dashes; an existing id replaces that goal."
+  id: ID!
+  title: String!
+  metric: GoalMetric!
+  cadence: GoalCadence!
+  fromFiscalYear: Int!
+  toFiscalYear: Int!
+  target: Int!
+  unit: String!
+  source: String
+}
+
+type Mutation {
+  "Records (or replaces) the average rate of a currency for a group fiscal year."
+  setExchangeRate(input: ExchangeRateInput!): ExchangeRate! ${requiresScopes([SCOPES.groupWrite])}
+  "Records (or replaces) a group goal."
+  setGoal(input: GoalInput!): Goal! ${requiresScopes([SCOPES.groupWrite])}
 }
 
 type Query {

@@ -33,6 +33,16 @@ export class GroupStore {
     return this.rateCollection.find({ fiscalYear: { $gte: from, $lte: to } }).toArray();
   }
 
+  async saveRate(rate: ExchangeRateDocument): Promise<ExchangeRateDocument> {
+    await this.rateCollection.replaceOne({ _id: rate._id }, rate, { upsert: true });
+    return rate;
+  }
+
+  async saveGoal(goal: GoalDocument): Promise<GoalDocument> {
+    await this.goalCollection.replaceOne({ _id: goal._id }, goal, { upsert: true });
+    return goal;
+  }
+
   goals(): Promise<GoalDocument[]> {
     return this.goalCollection.find().sort({ _id: 1 }).toArray();
   }

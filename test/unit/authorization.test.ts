@@ -127,7 +127,7 @@ describe('the product schema', () => {
   });
 
   it('names the roles', () => {
-    expect(roleScopes('hq')).toEqual(['group:read', 'group:audit']);
+    expect(roleScopes('hq')).toEqual(['group:read', 'group:audit', 'group:write']);
     expect(roleScopes('regional:IN')).toEqual(['group:read', 'subsidiary:IN:write']);
     expect(roleScopes('bi')).toEqual(['bi:read']);
     expect(roleScopes('admin')).toContain('subsidiary:TH:write');
