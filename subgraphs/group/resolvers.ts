@@ -14,9 +14,12 @@ import { formatReportId, parseReportId, reportParams, type GroupReportArgs, type
 import type { GroupStore } from './store';
 import { exchangeRateDocument, goalDocument, type ExchangeRateInput, type GoalInput } from './reference-data';
 import type { Principal } from '../../platform/auth';
+import type { AuditTrail } from '../kit/audit';
 
 export interface GroupContext {
   store: GroupStore;
+  /** Records every write of this request. */
+  audit: AuditTrail;
   /** The caller, from the verified bearer token. */
   principal: Principal;
 }
@@ -74,9 +77,18 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
     ...perSubsidiary,
 
     Mutation: {
-      setExchangeRate: async (_root: unknown, { input }: { input: ExchangeRateInput }, { store }: GroupContext) =>
-        rateView(await store.saveRate(exchangeRateDocument(input))),
-      setGoal: async (_root: unknown, { input }: { input: GoalInput }, { store }: GroupContext) => goalView(await store.saveGoal(goalDocument(input))),
+      setExchangeRate: async (_root: unknown, { input }: { input: ExchangeRateInput }, { store, audit }: GroupContext) => {
+        const rate = exchangeRateDocument(input);
+        const before = await store.rate(rate._id);
+        await audit.change('ExchangeRate', rate._id, before, await store.saveRate(rate));
+        return rateView(rate);
+      },
+      setGoal: async (_root: unknown, { input }: { input: GoalInput }, { store, audit }: GroupContext) => {
+        const goal = goalDocument(input);
+        const before = await store.goal(goal._id);
+        await audit.change('Goal', goal._id, before, await store.saveGoal(goal));
+        return goalView(goal);
+      },
     },
 
     Query: {

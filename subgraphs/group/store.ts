@@ -33,6 +33,14 @@ export class GroupStore {
     return this.rateCollection.find({ fiscalYear: { $gte: from, $lte: to } }).toArray();
   }
 
+  rate(id: string): Promise<ExchangeRateDocument | null> {
+    return this.rateCollection.findOne({ _id: id });
+  }
+
+  goal(id: string): Promise<GoalDocument | null> {
+    return this.goalCollection.findOne({ _id: id });
+  }
+
   async saveRate(rate: ExchangeRateDocument): Promise<ExchangeRateDocument> {
     await this.rateCollection.replaceOne({ _id: rate._id }, rate, { upsert: true });
     return rate;

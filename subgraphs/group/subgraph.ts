@@ -2,6 +2,8 @@ import type { MongoClient } from 'mongodb';
 import type { AuthConfig } from '../../platform/auth';
 import { createSubgraphServer, type Subgraph } from '../common/subgraph-server';
 import { GROUP_SUBGRAPH } from '../common/registry';
+import { AuditTrail, auditedMutations, requestIdOf } from '../kit/audit';
+import { AuditStore } from '../kit/store/audit';
 import { ensureIndexes } from '../kit/store/indexes';
 import { groupResolvers, type GroupContext } from './resolvers';
 import { groupSdl } from './schema';
@@ -14,18 +16,24 @@ export interface GroupSubgraphOptions {
   auth: AuthConfig;
 }
 
+const GROUP_AUDIT_PREFIX = 'HQ';
+
 /** The headquarters subgraph: registry, reference data and every consolidated figure. */
 export async function createGroupSubgraph(options: GroupSubgraphOptions): Promise<Subgraph> {
   const db = options.mongo.db(options.database);
   await ensureIndexes(db, GROUP_INDEXES);
   const store = new GroupStore(db);
+  const audit = new AuditStore(db, GROUP_AUDIT_PREFIX);
+  const resolvers = groupResolvers();
+  // headquarters' writes (rates, goals) land in an audit trail of the group's own database
+  resolvers.Mutation = auditedMutations(resolvers.Mutation as Parameters<typeof auditedMutations<GroupContext>>[0]) as (typeof resolvers)[string];
   return createSubgraphServer<GroupContext>({
     name: GROUP_SUBGRAPH.key,
     typeDefs: groupSdl(),
-    resolvers: groupResolvers(),
+    resolvers,
     mongo: options.mongo,
     production: options.production,
     auth: options.auth,
-    context: async (_request, principal) => ({ store, principal }),
+    context: async (request, principal) => ({ store, principal, audit: new AuditTrail(audit, principal.subject, requestIdOf(request)) }),
   });
 }

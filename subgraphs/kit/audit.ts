@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { GraphQLFieldResolver, GraphQLType } from 'graphql';
 import type { AuditEntryDocument } from './documents';
 import type { AuditStore } from './store/audit';
@@ -43,6 +44,12 @@ export function changedFields(before: Record<string, unknown> | null, after: Rec
   return [...keys]
     .filter((key) => !BOOKKEEPING.has(key) && JSON.stringify(plainValue(before?.[key])) !== JSON.stringify(plainValue(after?.[key])))
     .sort();
+}
+
+/** The request's x-request-id, kept for the audit trail when it is a sane identifier. */
+export function requestIdOf(request: IncomingMessage): string | null {
+  const value = request.headers['x-request-id'];
+  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : null;
 }
 
 /** The audit trail of one request; mutations of a request run one after the other. */

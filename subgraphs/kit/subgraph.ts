@@ -1,10 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import type { MongoClient } from 'mongodb';
 import type { AuthConfig } from '../../platform/auth';
 import { todayIn } from '../common/fiscal-year';
 import { writeScope } from '../common/scopes';
 import { createSubgraphServer, type Subgraph } from '../common/subgraph-server';
-import { AuditTrail, auditedMutations } from './audit';
+import { AuditTrail, auditedMutations, requestIdOf } from './audit';
 import type { RegionalContext } from './context';
 import type { RegionalDefinition } from './definition';
 import { createRegionalLoaders } from './loaders';
@@ -18,12 +17,6 @@ export interface RegionalSubgraphOptions {
   database: string;
   production: boolean;
   auth: AuthConfig;
-}
-
-/** The request's x-request-id, kept for the audit trail when it is a sane identifier. */
-function requestIdOf(request: IncomingMessage): string | null {
-  const value = request.headers['x-request-id'];
-  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : null;
 }
 
 /** One regional subgraph over its own database: the shared template plus the subsidiary's extension. */

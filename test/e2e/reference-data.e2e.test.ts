@@ -61,3 +61,14 @@ describe("headquarters' reference data: exchange rates and goals", () => {
     expect(progress.actual).toBeGreaterThan(0);
   });
 });
+
+describe("headquarters' writes in the group's audit trail", () => {
+  it('records who changed which rate, with before and after', async () => {
+    const hq = stack.as(await stack.token(ROLES.hq, { subject: 'hq-auditor-check' }));
+    await hq.data(SET_RATE, { input: { currency: 'INR', fiscalYear: 2026, jpyPerUnit: '1.81', source: 'Treasury: revised', asOf: '2026-03-31' } });
+    const entry = await stack.db('group').collection('audit_log').findOne({ actor: 'hq-auditor-check' });
+    expect(entry).toMatchObject({ action: 'setExchangeRate', entity: 'ExchangeRate', entityId: 'INR:2026', changedFields: expect.arrayContaining(['jpyPerUnit', 'source']) });
+    expect(entry!._id).toMatch(/^HQ-A\d+$/);
+    expect(entry!.before).not.toBeNull();
+  });
+});

@@ -1,6 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { badInput } from '../../common/errors';
-import type { SubsidiaryConfig } from '../../common/registry';
 import { REGIONAL_COLLECTIONS, type AuditEntryDocument } from '../documents';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ID_FORMATS, insertWithNextId } from './ids';
@@ -12,21 +11,22 @@ export interface AuditPage {
 
 export type AuditRecord = Omit<AuditEntryDocument, '_id'>;
 
-/** The subsidiary's audit trail, in its own database: append-only, newest first. */
+/** An audit trail in its owner's own database (a subsidiary's, or headquarters'): append-only, newest first. */
 export class AuditStore {
   private readonly collection: Collection<AuditEntryDocument>;
   private readonly idPattern: RegExp;
 
   constructor(
     private readonly db: Db,
-    private readonly subsidiary: SubsidiaryConfig,
+    /** Prefix of the entries' ids: the subsidiary's code, or "HQ". */
+    private readonly code: string,
   ) {
     this.collection = db.collection<AuditEntryDocument>(REGIONAL_COLLECTIONS.audit);
-    this.idPattern = new RegExp(`^${subsidiary.code}-${ID_FORMATS.audit.letter}\\d{${ID_FORMATS.audit.width}}$`);
+    this.idPattern = new RegExp(`^${code}-${ID_FORMATS.audit.letter}\\d{${ID_FORMATS.audit.width}}$`);
   }
 
   async append(record: AuditRecord): Promise<AuditEntryDocument> {
-    return insertWithNextId(this.db, this.subsidiary.code, 'audit', this.collection, (id): AuditEntryDocument => ({ _id: id, ...record }));
+    return insertWithNextId(this.db, this.code, 'audit', this.collection, (id): AuditEntryDocument => ({ _id: id, ...record }));
   }
 
   /** Whether a change of a record by a mutation is already recorded (idempotent retries look it up). */

@@ -24,6 +24,6 @@ export function createRegionalStore(db: Db, subsidiary: SubsidiaryConfig): Regio
     expenses: new ExpenseStore(db, subsidiary, rollups),
     volunteering: new VolunteeringStore(db, subsidiary),
     rollups,
-    audit: new AuditStore(db, subsidiary),
+    audit: new AuditStore(db, subsidiary.code),
   };
 }
