@@ -9,21 +9,8 @@ import { MongoClient, type Document } from 'mongodb';
 import { subsidiaryByKey } from '../subgraphs/common/registry';
 import { createRegionalStore } from '../subgraphs/kit/store';
 import type { SubsidiaryKey } from '../seed/load';
+import { isRealMongod } from '../platform/mongo-server';
 
-/**
- * True when the server is a real mongod: its buildInfo carries a gitVersion and it answers
- * `explain` (a copy of test/harness/mongo.ts isRealMongod; the benchmark does not import tests).
- */
-export async function isRealMongod(client: MongoClient): Promise<boolean> {
-  const info = await client.db('admin').command({ buildInfo: 1 }).catch(() => null);
-  if (!info || typeof info.gitVersion !== 'string' || info.gitVersion === '' || 'ferretdb' in info) return false;
-  try {
-    await client.db('admin').command({ explain: { find: 'system.version', filter: {} }, verbosity: 'queryPlanner' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface PlanSummary {
   /** Every stage of the winning plan(s), outermost first. */

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { MongoClient } from 'mongodb';
 
 export type MongoServerKind = 'external' | 'mongodb-memory-server' | 'mongo-java-server';
 
@@ -221,3 +222,33 @@ async function startJavaServer(): Promise<StartedMongoServer> {
   };
 }
 
+
+const realMongodCache = new WeakMap<MongoClient, Promise<boolean>>();
+
+/**
+ * True when the server behind `client` is a real mongod (mongodb-memory-server, or a MongoDB
+ * behind MONGODB_URI): its buildInfo carries a gitVersion and it answers `explain`.
+ * mongo-java-server (and FerretDB) answer false.
+ */
+export function isRealMongod(client: MongoClient): Promise<boolean> {
+  let cached = realMongodCache.get(client);
+  if (!cached) {
+    cached = (async () => {
+      const admin = client.db('admin');
+      const info = await admin.command({ buildInfo: 1 }).catch(() => null);
+      if (!info || typeof info.gitVersion !== 'string' || info.gitVersion === '' || 'ferretdb' in info) {
+        return false;
+      }
+      try {
+        await client
+          .db('admin')
+          .command({ explain: { find: 'system.version', filter: {} }, verbosity: 'queryPlanner' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    realMongodCache.set(client, cached);
+  }
+  return cached;
+}

@@ -13,9 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startMongoServer, type StartedMongoServer } from '../../platform/mongo-server';
+import { isRealMongod, startMongoServer, type StartedMongoServer } from '../../platform/mongo-server';
 
-export { startMongoServer, type MongoServerKind, type StartedMongoServer } from '../../platform/mongo-server';
+export { isRealMongod, startMongoServer, type MongoServerKind, type StartedMongoServer } from '../../platform/mongo-server';
 import type { MongoServerKind } from '../../platform/mongo-server';
 
 declare module 'vitest' {
@@ -68,35 +68,6 @@ export async function connectTestClient(options: MongoClientOptions = {}): Promi
   return client;
 }
 
-const realMongodCache = new WeakMap<MongoClient, Promise<boolean>>();
-
-/**
- * True when the server behind `client` is a real mongod (mongodb-memory-server, or a MongoDB
- * behind MONGODB_URI): its buildInfo carries a gitVersion and it answers `explain`.
- * mongo-java-server (and FerretDB) answer false.
- */
-export function isRealMongod(client: MongoClient): Promise<boolean> {
-  let cached = realMongodCache.get(client);
-  if (!cached) {
-    cached = (async () => {
-      const admin = client.db('admin');
-      const info = await admin.command({ buildInfo: 1 }).catch(() => null);
-      if (!info || typeof info.gitVersion !== 'string' || info.gitVersion === '' || 'ferretdb' in info) {
-        return false;
-      }
-      try {
-        await client
-          .db('admin')
-          .command({ explain: { find: 'system.version', filter: {} }, verbosity: 'queryPlanner' });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    realMongodCache.set(client, cached);
-  }
-  return cached;
-}
 
 export interface MongoServerDescription {
   uri: string;
