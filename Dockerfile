@@ -1,8 +1,8 @@
 # One image for the whole stack: the gateway by default, any subgraph or the seed via the command
 #   docker build -t csr-federation .
 #   docker run -p 4000:4000 -e SUBGRAPH_URL_GROUP=http://… csr-federation          (gateway)
-#   docker run -e MONGODB_URI=mongodb://… -e PORT=4003 csr-federation tsx subgraphs/main.ts india
-#   docker run -e MONGODB_URI=mongodb://… csr-federation tsx scripts/seed.ts
+#   docker run -e MONGODB_URI=mongodb://… -e PORT=4003 csr-federation node --import tsx subgraphs/main.ts india
+#   docker run -e MONGODB_URI=mongodb://… csr-federation node --import tsx scripts/seed.ts
 # docker-compose.yml runs MongoDB, the five subgraphs, the seed and the gateway together.
 FROM node:20-bookworm-slim
 
@@ -22,11 +22,11 @@ COPY . .
 
 # Listen on every interface inside the container (the servers default to 127.0.0.1).
 ENV HOST=0.0.0.0
-# Commands run `tsx` directly, not `npx tsx`: npx does not pass SIGTERM on to the program it
-# starts, so `docker stop` would kill the server without its graceful shutdown (and leave tsx
-# orphaned where npx is not PID 1). tsx itself relays the signal to the node process it runs.
+# Commands run `node --import tsx …`: the server is the container's process itself, so SIGTERM from
+# `docker stop` reaches it and it drains and exits 0 (through npx or the tsx CLI, a wrapper process
+# sits in between, and npx does not pass the signal on).
 ENV PATH=/app/node_modules/.bin:$PATH
 USER node
 EXPOSE 4000
 
-CMD ["tsx", "gateway/src/main.ts"]
+CMD ["node", "--import", "tsx", "gateway/src/main.ts"]

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { MongoClient } from 'mongodb';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Route } from './http';
 
 /**
@@ -80,6 +80,45 @@ export function createSubgraphFetchMetrics(registry: Registry): SubgraphFetchMet
       help: 'Subgraph calls that failed for good (after retries), by reason; each leaves that branch of the answer null.',
       labelNames: ['subgraph', 'reason'],
       registers: [registry],
+    }),
+  };
+}
+
+/** The gateway's circuit breakers (gateway/src/circuit-breaker.ts) and its view of each subgraph's health. */
+export interface SubgraphHealthMetrics {
+  circuitState: Gauge<'subgraph'>;
+  circuitTransitions: Counter<'subgraph' | 'from' | 'to'>;
+  circuitRefused: Counter<'subgraph'>;
+  up: Gauge<'subgraph'>;
+}
+
+/** `collectUp` runs on each scrape, before gateway_subgraph_up is read (it probes the subgraphs). */
+export function createSubgraphHealthMetrics(registry: Registry, collectUp?: (up: Gauge<'subgraph'>) => Promise<void>): SubgraphHealthMetrics {
+  return {
+    circuitState: new Gauge({
+      name: 'gateway_subgraph_circuit_state',
+      help: "State of each subgraph's circuit breaker: 0 closed (calls go through), 1 half-open (probing), 2 open (calls refused at once).",
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    circuitTransitions: new Counter({
+      name: 'gateway_subgraph_circuit_transitions_total',
+      help: 'Circuit breaker state changes, by subgraph and states (closed, half_open, open).',
+      labelNames: ['subgraph', 'from', 'to'],
+      registers: [registry],
+    }),
+    circuitRefused: new Counter({
+      name: 'gateway_subgraph_circuit_refused_total',
+      help: 'Subgraph calls refused without being sent because the circuit was open.',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    up: new Gauge({
+      name: 'gateway_subgraph_up',
+      help: "1 when the subgraph answered its readiness probe (its /ready, or a { __typename } query) within READY_TIMEOUT_MS at this scrape, 0 otherwise.",
+      labelNames: ['subgraph'],
+      registers: [registry],
+      ...(collectUp ? { async collect(this: Gauge<'subgraph'>) { await collectUp(this); } } : {}),
     }),
   };
 }

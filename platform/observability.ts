@@ -11,7 +11,7 @@ export interface Observability {
 
 /**
  * Fills the request's scope (platform/logger.ts) with what only Apollo knows: the operation's name
- * and type, and the error codes of the answer. Servers built with createGraphQLHttpServer add it.
+ * and type, and the error codes of the answer as sent. Servers built with createGraphQLHttpServer add it.
  */
 export function observabilityPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
@@ -25,10 +25,14 @@ export function observabilityPlugin<TContext extends BaseContext>(): ApolloServe
         },
         async willSendResponse({ response }) {
           const scope = requestScope.getStore();
-          if (!scope || response.body.kind !== 'single') return;
-          const { data, errors } = response.body.singleResult;
-          scope.errorCodes = (errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
-          scope.hasData = data !== null && data !== undefined;
+          if (!scope) return;
+          // read once the response is written: plugins after this one may still change it (the gateway's limits)
+          scope.settle = () => {
+            if (response.body.kind !== 'single') return;
+            const { data, errors } = response.body.singleResult;
+            scope.errorCodes = (errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
+            scope.hasData = data !== null && data !== undefined;
+          };
         },
       };
     },
@@ -66,6 +70,7 @@ export function observeRequest(
   const route = routeOf(pathname, graphqlPath);
 
   response.once('close', () => {
+    scope.settle?.();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = response.statusCode;
     const finished = response.writableFinished;

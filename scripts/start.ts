@@ -5,7 +5,8 @@ import { DEFAULT_DATABASE_PREFIX, createMongoClient, databaseName } from '../sub
 import { SUBGRAPH_NAMES } from '../subgraphs/launch';
 import { loadSeed, type SeedDatabases } from '../seed/load';
 import { stackAuth, startStack, type RunningStack } from './stack';
-import { loadMongoTuning } from '../subgraphs/config';
+import { loadJournalSettings, loadMongoTuning } from '../subgraphs/config';
+import { exitOnTermination } from '../platform/termination';
 
 /**
  * `npm start`: the gateway and every subgraph on their default ports (4000–4005), over
@@ -70,6 +71,7 @@ async function printAuthentication(url: string): Promise<void> {
   );
 }
 
+const termination = exitOnTermination();
 const server = await mongo();
 const prefix = process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX;
 let stack: RunningStack | undefined;
@@ -84,6 +86,7 @@ try {
     gatewayEnv: process.env,
     auth,
     mongo: loadMongoTuning(process.env),
+    journal: loadJournalSettings(process.env),
   });
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
@@ -93,16 +96,12 @@ try {
   process.exit(1);
 }
 
+termination.serving(async () => {
+  console.log('Stopping…');
+  await stack?.close();
+  await server.stop();
+});
 console.log(`MongoDB:  ${server.uri} (${server.kind}), databases ${prefix}group, ${prefix}japan, …`);
 for (const subgraph of stack.subgraphs.values()) console.log(`Subgraph ${subgraph.name.padEnd(9)} ${subgraph.server.url}`);
 console.log(`\nGateway ready at ${stack.gateway.url}\n`);
 await printAuthentication(stack.gateway.url);
-
-const stop = async () => {
-  console.log('Stopping…');
-  await stack?.close();
-  await server.stop();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);

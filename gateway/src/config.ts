@@ -19,8 +19,10 @@ export interface GatewayConfig {
   subgraphRetries: number;
   /** SUBGRAPH_RETRY_BACKOFF_MS: first backoff before a retry; doubled per attempt, with full jitter. */
   subgraphRetryBackoffMs: number;
-  /** READY_TIMEOUT_MS: how long /ready waits for each subgraph's /ready. */
+  /** READY_TIMEOUT_MS: how long a probe of a subgraph waits (GET /subgraphs, gateway_subgraph_up, the circuit breaker's probe). */
   readyTimeoutMs: number;
+  /** CIRCUIT_BREAKER, CIRCUIT_FAILURE_THRESHOLD, CIRCUIT_OPEN_MS (circuit-breaker.ts). */
+  circuitBreaker: CircuitBreakerConfig;
   /** SHUTDOWN_TIMEOUT_MS: how long closing lets in-flight requests finish. */
   shutdownTimeoutMs: number;
   maxBodyBytes: number;
@@ -36,6 +38,14 @@ export interface GatewayConfig {
   deduplicateSubgraphRequests: boolean;
   /** RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts). */
   responseCache: { enabled: boolean; maxEntries: number };
+}
+
+export interface CircuitBreakerConfig {
+  enabled: boolean;
+  /** Failed attempts in a row that open a subgraph's circuit. */
+  failureThreshold: number;
+  /** How long an open circuit refuses calls before probing the subgraph. */
+  openMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -107,6 +117,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     subgraphRetries: integer(env.SUBGRAPH_RETRIES, 'SUBGRAPH_RETRIES', 2, 0, 10),
     subgraphRetryBackoffMs: integer(env.SUBGRAPH_RETRY_BACKOFF_MS, 'SUBGRAPH_RETRY_BACKOFF_MS', 50, 1, 10_000),
     readyTimeoutMs: integer(env.READY_TIMEOUT_MS, 'READY_TIMEOUT_MS', 1_000, 50, 60_000),
+    circuitBreaker: {
+      enabled: boolean(env.CIRCUIT_BREAKER, 'CIRCUIT_BREAKER', true),
+      failureThreshold: integer(env.CIRCUIT_FAILURE_THRESHOLD, 'CIRCUIT_FAILURE_THRESHOLD', 5, 1, 1_000),
+      openMs: integer(env.CIRCUIT_OPEN_MS, 'CIRCUIT_OPEN_MS', 2_000, 100, 600_000),
+    },
     shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT_MS, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     maxBodyBytes: integer(env.MAX_BODY_BYTES, 'MAX_BODY_BYTES', 1_048_576, 1_024, 104_857_600),
     limits: {

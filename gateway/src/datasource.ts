@@ -3,13 +3,14 @@ import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, parse } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SubgraphUnavailableError, subgraphFetcher, type SubgraphCall, type SubgraphCalls, type SubgraphFetch, type SubgraphFetchLayer } from './subgraph-fetch';
+import { deadlineOf } from './deadline';
+import { SubgraphUnavailableError, requestTimeoutError, subgraphFetcher, type SubgraphCall, type SubgraphCalls, type SubgraphFetch, type SubgraphFetchLayer } from './subgraph-fetch';
 import { unavailableResponse } from './unavailable';
 
 export interface GatewayContext {
   /** Incoming headers worth passing on to subgraphs. */
   forwardedHeaders: Record<string, string>;
-  /** Aborts when the whole request runs out of time (plugins/limits.ts): its subgraph calls stop. */
+  /** Aborts when the whole request runs out of time (plugins/limits.ts, with a RequestDeadlineExceeded reason): its subgraph calls stop. */
   signal?: AbortSignal;
 }
 
@@ -75,11 +76,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       return await super.process(options);
     } catch (error) {
       // health checks and schema loading keep failing loudly; only a client's operation degrades
-      if (!(error instanceof SubgraphUnavailableError) || !('incomingRequestContext' in options)) throw error;
-      this.calls.onUnavailable?.(error);
+      if (!('incomingRequestContext' in options)) throw error;
+      const failure = this.unavailable(error, (options.context as Partial<GatewayContext> | undefined)?.signal);
+      if (!failure) throw error;
+      this.calls.onUnavailable?.(failure);
       const document = options.document ?? (options.request.query ? parse(options.request.query) : undefined);
-      return unavailableResponse(error, this.calls.subsidiaryOf?.(this.calls.service), document, options.request.variables);
+      return unavailableResponse(failure, this.calls.labelOf?.(this.calls.service), document, options.request.variables);
     }
+  }
+
+  /**
+   * The failure as an unavailable call, when it is one: the fetcher's own, or anything that
+   * surfaced because the request's deadline passed (e.g. a shared call given up: plugins/deduplicate.ts).
+   */
+  private unavailable(error: unknown, signal: AbortSignal | undefined): SubgraphUnavailableError | undefined {
+    if (error instanceof SubgraphUnavailableError) return error;
+    const deadline = deadlineOf(signal);
+    return deadline ? requestTimeoutError(this.calls.service, deadline.limitMs, 'unknown') : undefined;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

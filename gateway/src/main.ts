@@ -1,16 +1,13 @@
 import { ConfigError, loadGatewayConfig } from './config';
 import { createGateway } from './server';
+import { exitOnTermination } from '../../platform/termination';
 
+const termination = exitOnTermination();
 try {
   const config = loadGatewayConfig();
   const running = await createGateway(config).listen();
+  termination.serving(() => running.close());
   console.log(`Gateway ready at ${running.url} (supergraph ${config.supergraphPath})`);
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);

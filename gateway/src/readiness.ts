@@ -54,3 +54,17 @@ export async function checkSubgraphs(endpoints: readonly SubgraphEndpoint[], tim
   );
   return { ok: results.every(([, result]) => result.status === 'up'), subgraphs: Object.fromEntries(results) };
 }
+
+/**
+ * Does the subgraph answer HTTP at all (its /health; any status below 500 counts, so a subgraph of
+ * another project without that route answers too)? The circuit breaker's probe: no token needed.
+ */
+export async function answersHealth(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel().catch(() => undefined);
+    return response.status < 500;
+  } catch {
+    return false;
+  }
+}

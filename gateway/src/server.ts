@@ -3,9 +3,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { corsRoute } from '../../platform/cors';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
-import { createLogger } from '../../platform/logger';
-import { createGatewayCacheMetrics, createServerMetrics, createSubgraphFetchMetrics, metricsRoute } from '../../platform/metrics';
+import { createLogger, type Logger } from '../../platform/logger';
+import { createGatewayCacheMetrics, createServerMetrics, createSubgraphFetchMetrics, createSubgraphHealthMetrics, metricsRoute } from '../../platform/metrics';
 import { observabilityPlugin } from '../../platform/observability';
+import { CircuitBreaker, CircuitBreakers, observedCircuits } from './circuit-breaker';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, forwardedHeaders, type GatewayContext } from './datasource';
 import { formatGatewayError } from './errors';
@@ -14,8 +15,9 @@ import { deduplicateSubgraphRequests } from './plugins/deduplicate';
 import { limitsPlugin } from './plugins/limits';
 import { observedQueryPlanCache } from './plugins/query-plan-cache';
 import { privateWhenAuthenticated, responseCache } from './plugins/response-cache';
-import { checkSubgraphs, subgraphEndpoints, type SubgraphEndpoint } from './readiness';
+import { answersHealth, subgraphEndpoints, type SubgraphEndpoint } from './readiness';
 import { observedCalls } from './subgraph-fetch';
+import { subgraphStatus } from './subgraph-status';
 import { supergraphFromFile } from './supergraph-file';
 import { ServiceLabels } from './unavailable';
 
@@ -31,12 +33,44 @@ export function disableApolloTelemetryByDefault(env: NodeJS.ProcessEnv = process
   env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 }
 
+export interface GatewayOptions {
+  /** Where the gateway's JSON log lines go (default: stdout at LOG_LEVEL). */
+  logger?: Logger;
+}
+
+/**
+ * The logger Apollo's gateway and server write to: ours, with their info messages (multi-line
+ * "Gateway successfully loaded schema", "Updated Supergraph SDL was found …") at debug, since the
+ * gateway's own lines say the same once (supergraph-file.ts); their warnings and errors stay.
+ */
+function apolloLogger(logger: Logger) {
+  return {
+    debug: (message: unknown) => logger.debug(message),
+    info: (message: unknown) => logger.debug(message),
+    warn: (message: unknown) => logger.warn(message),
+    error: (message: unknown) => logger.error(message),
+  };
+}
+
 /** Builds the federation gateway over any supergraph file; `listen` opens the port. */
-export function createGateway(config: GatewayConfig): Gateway {
+export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   disableApolloTelemetryByDefault();
-  const logger = createLogger('gateway');
+  const logger = options.logger ?? createLogger('gateway');
   const metrics = createServerMetrics('gateway');
   const calls = observedCalls(createSubgraphFetchMetrics(metrics.registry), logger);
+  // the subgraphs of the supergraph in force, for GET /subgraphs and gateway_subgraph_up
+  let endpoints: SubgraphEndpoint[] | undefined;
+  const health = createSubgraphHealthMetrics(metrics.registry, async () => void (await status.check()));
+  const { circuitBreaker } = config;
+  const circuits = circuitBreaker.enabled
+    ? new CircuitBreakers((service, url) => new CircuitBreaker(service, {
+        failureThreshold: circuitBreaker.failureThreshold,
+        openMs: circuitBreaker.openMs,
+        probe: () => answersHealth(url(), Math.min(config.readyTimeoutMs, config.subgraphTimeoutMs)),
+        ...observedCircuits(health, logger),
+      }))
+    : undefined;
+  const status = subgraphStatus({ endpoints: () => endpoints, timeoutMs: config.readyTimeoutMs, circuits, up: health.up });
   const cacheMetrics = createGatewayCacheMetrics(metrics.registry);
   const labels = new ServiceLabels();
   const auth = gatewayAuth(config.auth);
@@ -45,31 +79,33 @@ export function createGateway(config: GatewayConfig): Gateway {
     ? responseCache<GatewayContext & AuthContext>({ maxEntries: config.responseCache.maxEntries, observe: (event) => cacheMetrics.responseCache.inc({ event }) })
     : null;
   const gateway = new ApolloGateway({
-    supergraphSdl: auth.supergraph(supergraphFromFile(config.supergraphPath, config.watchSupergraph)),
+    logger: apolloLogger(logger),
+    supergraphSdl: auth.supergraph(supergraphFromFile(config.supergraphPath, config.watchSupergraph, logger)),
     queryPlannerConfig: { cache: observedQueryPlanCache((hit) => cacheMetrics.queryPlans.inc({ result: hit ? 'hit' : 'miss' })) },
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(config.subgraphUrls[name] ?? url ?? '', config.subgraphTimeoutMs, {
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrls[name] ?? url ?? '';
+      return new SubgraphDataSource(target, config.subgraphTimeoutMs, {
         service: name,
         retries: config.subgraphRetries,
         backoffMs: config.subgraphRetryBackoffMs,
-        subsidiaryOf: (service) => labels.subsidiaryOf(service),
+        labelOf: (service) => labels.labelOf(service),
+        ...(circuits ? { breaker: circuits.of(name, target) } : {}),
         layers: deduplication ? [deduplication.layer] : [],
         ...calls,
-      }),
+      });
+    },
   });
-  // readiness asks the subgraphs of the supergraph in force; failures name subsidiaries only in ours
-  let endpoints: SubgraphEndpoint[] | undefined;
+  // failures name subsidiaries and headquarters only in our supergraph
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     labels.update(apiSchema);
     endpoints = subgraphEndpoints(coreSupergraphSdl, config.subgraphUrls);
   });
-  const ready = async () => {
-    if (!endpoints) return { ok: false, details: { supergraph: 'not loaded' } };
-    const { ok, subgraphs } = await checkSubgraphs(endpoints, config.readyTimeoutMs);
-    return { ok, details: { supergraph: 'loaded', subgraphs } };
-  };
+  // ready = this gateway can serve (draining is answered by platform/http.ts); a subgraph being
+  // down is a partial answer, not a reason for a load balancer to drop the gateway: see /subgraphs
+  const ready = async () => (endpoints ? { ok: true, details: { supergraph: 'loaded' } } : { ok: false, details: { supergraph: 'not loaded' } });
   const apollo = new ApolloServer<GatewayContext & AuthContext>({
     gateway,
+    logger: apolloLogger(logger),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     formatError: formatGatewayError(config.production),
@@ -99,7 +135,13 @@ export function createGateway(config: GatewayConfig): Gateway {
         apollo,
         maxBodyBytes: config.maxBodyBytes,
         context: async (request) => ({ forwardedHeaders: forwardedHeaders(request.headers), ...(await auth.context(request)) }),
-        routes: [...(config.corsOrigins.length > 0 ? [corsRoute(config.corsOrigins)] : []), healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready, config.readyTimeoutMs + 500), metricsRoute(metrics.registry)],
+        routes: [
+          ...(config.corsOrigins.length > 0 ? [corsRoute(config.corsOrigins)] : []),
+          healthRoute('/health', async () => ({ ok: true })),
+          healthRoute('/ready', ready),
+          status.route('/subgraphs'),
+          metricsRoute(metrics.registry),
+        ],
         observability: { logger, metrics },
       });
       const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs);
@@ -108,6 +150,7 @@ export function createGateway(config: GatewayConfig): Gateway {
         close: async () => {
           await running.close();
           await apollo.stop();
+          circuits?.dispose();
         },
       };
     },

@@ -2,10 +2,22 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 import { GraphQLError, type OperationTypeNode } from 'graphql';
 import type { Logger } from '../../platform/logger';
 import type { SubgraphFetchMetrics } from '../../platform/metrics';
-import type { SubsidiaryLabel } from './unavailable';
+import type { CircuitBreaker, CircuitRefusal } from './circuit-breaker';
+import { deadlineOf } from './deadline';
+import type { ServiceLabel } from './unavailable';
 
-/** Why a subgraph call failed for good: no answer in time, no connection, or an HTTP 5xx. */
-export type UnavailableReason = 'timeout' | 'connection' | 'status';
+/**
+ * Why a subgraph call failed for good: no answer within its budget, no connection, an HTTP 5xx,
+ * its circuit open (not called at all), or the whole request's deadline (plugins/limits.ts).
+ */
+export type UnavailableReason = 'timeout' | 'connection' | 'status' | 'circuit_open' | 'request_timeout';
+
+/**
+ * Whether the request may have reached the subgraph: `not_sent` only when the gateway knows it did
+ * not (connection refused, circuit open, deadline passed before sending). A write whose request may
+ * have arrived may have been applied (OUTCOME_UNKNOWN in unavailable.ts).
+ */
+export type Delivery = 'not_sent' | 'unknown';
 
 /**
  * A subgraph that did not answer (after any retries). The data source turns it into an error per
@@ -17,9 +29,28 @@ export class SubgraphUnavailableError extends GraphQLError {
     readonly reason: UnavailableReason,
     readonly detail: string,
     readonly status?: number,
+    readonly delivery: Delivery = 'unknown',
   ) {
-    super(`The ${service} subgraph did not answer: ${detail}`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', reason } });
+    super(summary(service, reason, detail), { extensions: { code: 'SUBGRAPH_UNAVAILABLE', reason } });
   }
+}
+
+function summary(service: string, reason: UnavailableReason, detail: string): string {
+  if (reason === 'circuit_open') return `The ${service} subgraph is unavailable ${detail}`;
+  if (reason === 'request_timeout') return `The ${service} subgraph did not answer within the request's deadline: ${detail}`;
+  return `The ${service} subgraph did not answer: ${detail}`;
+}
+
+/** A call refused by an open circuit: never sent. */
+export function circuitOpenError(refusal: CircuitRefusal): SubgraphUnavailableError {
+  const detail = `since ${refusal.since.toISOString()}: ${refusal.failures} calls to it in a row failed, so the gateway stops calling it and checks every ${refusal.openMs} ms whether it answers again`;
+  return new SubgraphUnavailableError(refusal.service, 'circuit_open', detail, undefined, 'not_sent');
+}
+
+/** A call stopped by the request's deadline: before it was sent, or while it was waiting for the answer. */
+export function requestTimeoutError(service: string, limitMs: number, delivery: Delivery): SubgraphUnavailableError {
+  const detail = delivery === 'not_sent' ? `not called, REQUEST_TIMEOUT_MS (${limitMs} ms) had passed` : `cut off after REQUEST_TIMEOUT_MS (${limitMs} ms)`;
+  return new SubgraphUnavailableError(service, 'request_timeout', detail, undefined, delivery);
 }
 
 /** One HTTP attempt, for metrics and logs. */
@@ -45,8 +76,10 @@ export interface SubgraphCalls {
   observe?: (attempt: FetchAttempt) => void;
   /** Called once per call that failed for good. */
   onUnavailable?: (error: SubgraphUnavailableError) => void;
-  /** The subsidiary a subgraph serves, when the loaded supergraph is ours (unavailable.ts). */
-  subsidiaryOf?: (service: string) => SubsidiaryLabel | undefined;
+  /** Who a subgraph's failure names (a subsidiary, headquarters), when the loaded supergraph is ours (unavailable.ts). */
+  labelOf?: (service: string) => ServiceLabel | undefined;
+  /** The subgraph's circuit breaker (circuit-breaker.ts): counts failed attempts, refuses calls while open. */
+  breaker?: CircuitBreaker;
   /** For tests: the jitter source (0 ≤ x < 1). */
   random?: () => number;
 }
@@ -113,10 +146,13 @@ function retryableStatus(status: number): boolean {
   return status >= 500 && status !== 501 && status !== 505;
 }
 
-function connectionDetail(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  return typeof cause?.code === 'string' ? cause.code : 'connection failed';
+function connectionCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
+
+/** Connection errors that happen before a byte of the request is sent. */
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -128,54 +164,76 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+interface Failure {
+  outcome: string;
+  reason: UnavailableReason;
+  detail: string;
+  delivery: Delivery;
+  error?: unknown;
+}
+
 /**
  * The fetcher of a subgraph data source: Node's fetch (undici, which keeps connections to each
  * subgraph alive and reuses them), bounded by the subgraph's time budget and by the signal in
- * `init.signal` (the incoming request's, or a shared call's: plugins/deduplicate.ts). Queries are retried on connection errors, timeouts and 5xx with exponential
- * backoff and full jitter, as long as another attempt still fits in the budget; mutations never are.
- * A failure that remains becomes a SubgraphUnavailableError; a 5xx is returned as is on the last attempt.
+ * `init.signal` (the incoming request's, or a shared call's: plugins/deduplicate.ts). Queries are
+ * retried on connection errors, timeouts and 5xx with exponential backoff and full jitter, as long
+ * as another attempt still fits in the budget and the circuit stays closed; mutations never are.
+ * Every attempt is counted by the circuit breaker, which refuses calls while open. A failure that
+ * remains becomes a SubgraphUnavailableError; a 5xx is returned as is on the last attempt. A call
+ * stopped by the request's deadline is a SubgraphUnavailableError too (request_timeout).
  */
 export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
-  const { service, timeoutMs, retries, backoffMs, observe } = options;
+  const { service, timeoutMs, retries, backoffMs, observe, breaker } = options;
   const random = options.random ?? Math.random;
+  /** The caller's signal aborted: the deadline's doing becomes an unavailable call, anything else stays the caller's error. */
+  const stopped = (caller: AbortSignal, delivery: Delivery, error?: unknown): unknown => {
+    const deadline = deadlineOf(caller);
+    if (deadline) return requestTimeoutError(service, deadline.limitMs, delivery);
+    return error ?? (caller.reason instanceof Error ? caller.reason : new Error('request aborted'));
+  };
   const fetcher = async (url: string, init?: RequestInit): Promise<Response> => {
     const deadline = Date.now() + timeoutMs;
     const retriesAllowed = isQueryRequest(init?.body) ? retries : 0;
     const caller = (init?.signal ?? undefined) as AbortSignal | undefined;
     for (let attempt = 0; ; attempt += 1) {
+      if (caller?.aborted) throw stopped(caller, 'not_sent');
+      const refusal = breaker?.refusal();
+      if (refusal) throw circuitOpenError(refusal);
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       const budget = Math.max(1, deadline - Date.now());
       const timeout = AbortSignal.timeout(budget);
       let response: Response | undefined;
-      let failure: { outcome: string; reason: UnavailableReason; detail: string; error?: unknown } | undefined;
+      let failure: Failure | undefined;
       try {
         response = await fetch(url, { ...init, signal: caller ? AbortSignal.any([timeout, caller]) : timeout });
-        if (retryableStatus(response.status)) failure = { outcome: `http_${response.status}`, reason: 'status', detail: `HTTP ${response.status}` };
+        if (retryableStatus(response.status)) failure = { outcome: `http_${response.status}`, reason: 'status', detail: `HTTP ${response.status}`, delivery: 'unknown' };
       } catch (error) {
         if (caller?.aborted) {
           observe?.({ service, attempt, outcome: 'aborted', seconds: seconds(), error });
-          throw error;
+          throw stopped(caller, 'unknown', error);
         }
+        const code = connectionCode(error);
         failure = timeout.aborted
-          ? { outcome: 'timeout', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, error }
-          : { outcome: 'connection', reason: 'connection', detail: connectionDetail(error), error };
+          ? { outcome: 'timeout', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, delivery: 'unknown', error }
+          : { outcome: 'connection', reason: 'connection', detail: code ?? 'connection failed', delivery: code && BEFORE_SENDING.has(code) ? 'not_sent' : 'unknown', error };
       }
       if (!failure) {
+        breaker?.succeeded();
         observe?.({ service, attempt, outcome: 'ok', seconds: seconds() });
         return response!;
       }
+      breaker?.failed();
       const delay = Math.round(backoffMs * 2 ** attempt * random());
-      // another attempt only if it can start now-ish and still have a fair share of the budget left
-      const retry = attempt < retriesAllowed && Date.now() + delay + Math.min(timeoutMs / 4, 250) < deadline;
+      // another attempt only if the circuit is still closed, and it can start now-ish with a fair share of the budget left
+      const retry = attempt < retriesAllowed && breaker?.state !== 'open' && Date.now() + delay + Math.min(timeoutMs / 4, 250) < deadline;
       observe?.({ service, attempt, outcome: failure.outcome, seconds: seconds(), ...(retry ? { retryInMs: delay } : {}), error: failure.error });
       if (!retry) {
         if (response) return response; // errorFromResponse turns a 5xx into SubgraphUnavailableError, with the status
-        throw new SubgraphUnavailableError(service, failure.reason, failure.detail);
+        throw new SubgraphUnavailableError(service, failure.reason, failure.detail, undefined, failure.delivery);
       }
       await response?.body?.cancel().catch(() => undefined);
       await sleep(delay, caller);
-      if (caller?.aborted) throw caller.reason instanceof Error ? caller.reason : new Error('request aborted');
     }
   };
   return fetcher as unknown as Fetcher;

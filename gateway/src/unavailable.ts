@@ -5,9 +5,10 @@ import {
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { SUBSIDIARIES } from '../../subgraphs/common/registry';
+import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
 import { regionalTypeNames } from '../../subgraphs/kit/schema';
 import type { SubgraphUnavailableError } from './subgraph-fetch';
 
@@ -19,29 +20,46 @@ export interface SubsidiaryLabel {
   name: string;
 }
 
+/** Who a subgraph's failure concerns: a subsidiary, or headquarters (the group subgraph). */
+export type ServiceLabel = ({ kind: 'subsidiary' } & SubsidiaryLabel) | { kind: 'headquarters' };
+
+/** The codes of the errors a failed subgraph call becomes. */
+export const UNAVAILABLE_CODES = {
+  subsidiary: 'SUBSIDIARY_UNAVAILABLE',
+  subgraph: 'SUBGRAPH_UNAVAILABLE',
+  /** A write whose answer did not arrive: it may or may not have been applied. */
+  outcomeUnknown: 'OUTCOME_UNKNOWN',
+} as const;
+
 /**
- * Which subgraph serves which subsidiary. The gateway serves any supergraph; only when the loaded
- * one is ours (its API schema has the `Subsidiary` interface and the registry's
- * `<Prefix>Subsidiary` type implementing it) does a subgraph's failure name a subsidiary.
- * Otherwise errors keep naming the subgraph only.
+ * Which subgraph serves which subsidiary, and which one holds headquarters' figures. The gateway
+ * serves any supergraph; only when the loaded one is ours (its API schema has the `Subsidiary`
+ * interface and the registry's `<Prefix>Subsidiary` type implementing it) does a subgraph's
+ * failure name a subsidiary or headquarters. Otherwise errors keep naming the subgraph only.
  */
 export class ServiceLabels {
-  private subsidiaries = new Map<string, SubsidiaryLabel>();
+  private labels = new Map<string, ServiceLabel>();
 
   update(apiSchema: GraphQLSchema): void {
     // structural checks only: the gateway's graphql-js may be another module instance than ours
-    const next = new Map<string, SubsidiaryLabel>();
+    const next = new Map<string, ServiceLabel>();
     if (apiSchema.getType('Subsidiary')) {
       for (const subsidiary of SUBSIDIARIES) {
         const type = apiSchema.getType(regionalTypeNames(subsidiary).subsidiary) as { getInterfaces?: () => readonly { name: string }[] } | undefined;
-        if (type?.getInterfaces?.().some((implemented) => implemented.name === 'Subsidiary')) next.set(subsidiary.key, { code: subsidiary.code, name: subsidiary.name });
+        if (type?.getInterfaces?.().some((implemented) => implemented.name === 'Subsidiary')) next.set(subsidiary.key, { kind: 'subsidiary', code: subsidiary.code, name: subsidiary.name });
       }
+      if (next.size > 0) next.set(GROUP_SUBGRAPH.key, { kind: 'headquarters' });
     }
-    this.subsidiaries = next;
+    this.labels = next;
+  }
+
+  labelOf(service: string): ServiceLabel | undefined {
+    return this.labels.get(service);
   }
 
   subsidiaryOf(service: string): SubsidiaryLabel | undefined {
-    return this.subsidiaries.get(service);
+    const label = this.labels.get(service);
+    return label?.kind === 'subsidiary' ? { code: label.code, name: label.name } : undefined;
   }
 }
 
@@ -89,26 +107,88 @@ export function unfilledPaths(document: DocumentNode | undefined, variables: Rec
   return fieldsFor(operation.selectionSet, undefined, fragments).map((field) => [field]);
 }
 
+function operationOf(document: DocumentNode | undefined): OperationDefinitionNode | undefined {
+  return document?.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+}
+
+/**
+ * The `idempotencyKey` argument of each root field of a mutation, by response name: an inline
+ * string or a variable's value.
+ */
+export function idempotencyKeys(document: DocumentNode | undefined, variables: Record<string, unknown> | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  const operation = operationOf(document);
+  if (operation?.operation !== 'mutation') return keys;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) continue;
+    const value = selection.arguments?.find((argument) => argument.name.value === 'idempotencyKey')?.value;
+    const key = value?.kind === Kind.STRING ? value.value : value?.kind === Kind.VARIABLE ? variables?.[value.name.value] : undefined;
+    if (typeof key === 'string' && key !== '') keys.set(selection.alias?.value ?? selection.name.value, key);
+  }
+  return keys;
+}
+
+/** "NEC India (IN)", "Headquarters' group figures …", or the subgraph. */
+function who(failure: SubgraphUnavailableError, label: ServiceLabel | undefined): string {
+  if (label?.kind === 'subsidiary') return `${label.name} (${label.code})`;
+  if (label?.kind === 'headquarters') return `Headquarters' group figures (registry, exchange rates, goals, every consolidated figure)`;
+  return `The ${failure.service} subgraph`;
+}
+
+/** The failure after a subject: "the india subgraph did not answer: …". */
+function cause(failure: SubgraphUnavailableError): string {
+  return failure.message.replace(/^The /, 'the ');
+}
+
+function readMessage(failure: SubgraphUnavailableError, label: ServiceLabel | undefined): string {
+  if (!label) return failure.message;
+  const unavailable = `${who(failure, label)} ${label.kind === 'headquarters' ? 'are' : 'is'} unavailable`;
+  // an open circuit's detail says since when, and why the subgraph is not called
+  return failure.reason === 'circuit_open' ? `${unavailable} ${failure.detail}` : `${unavailable}: ${cause(failure)}`;
+}
+
+function writeMessage(failure: SubgraphUnavailableError, label: ServiceLabel | undefined, field: string, key: string | undefined): string {
+  const subject = label?.kind === 'subsidiary' ? `${label.name} (${label.code})` : label?.kind === 'headquarters' ? `Headquarters (the ${failure.service} subgraph)` : `The ${failure.service} subgraph`;
+  if (failure.delivery === 'not_sent') return `${readMessage(failure, label)}. ${field} was not sent, so nothing was applied: send it again once the ${failure.service} subgraph answers.`;
+  const retry = key
+    ? `retry with idempotencyKey "${key}" to get its result without applying it twice.`
+    : 'check whether it was before retrying, and send an idempotencyKey with writes that take one.';
+  return `${subject} did not confirm ${field}: ${cause(failure)}. The write may have been applied: ${retry}`;
+}
+
 /**
  * What the data source answers instead of throwing when a subgraph is unavailable: no data and one
  * error per unfilled field, so that the gateway nulls exactly that branch, keeps every other
- * subgraph's data, and places each error at the field's path. The error names the subsidiary
- * (SUBSIDIARY_UNAVAILABLE) when the subgraph is one, and the subgraph otherwise (SUBGRAPH_UNAVAILABLE);
- * the gateway adds `serviceName` to both.
+ * subgraph's data, and places each error at the field's path. A read names the subsidiary
+ * (SUBSIDIARY_UNAVAILABLE) when the subgraph is one, and the subgraph otherwise
+ * (SUBGRAPH_UNAVAILABLE, saying so when it holds headquarters' figures). A write (a mutation's root
+ * field) is OUTCOME_UNKNOWN unless the gateway knows its request was never sent, with the
+ * idempotency key to retry with when it had one. The gateway adds `serviceName`.
  */
 export function unavailableResponse(
   failure: SubgraphUnavailableError,
-  subsidiary: SubsidiaryLabel | undefined,
+  label: ServiceLabel | undefined,
   document: DocumentNode | undefined,
   variables: Record<string, unknown> | undefined,
 ): GatewayGraphQLResponse {
-  const message = subsidiary
-    ? `${subsidiary.name} (${subsidiary.code}) is unavailable: ${failure.message.replace(/^The /, 'the ')}`
-    : failure.message;
-  const extensions = subsidiary
-    ? { code: 'SUBSIDIARY_UNAVAILABLE', subsidiary: subsidiary.code, reason: failure.reason, ...(failure.status ? { status: failure.status } : {}) }
-    : { code: 'SUBGRAPH_UNAVAILABLE', reason: failure.reason, ...(failure.status ? { status: failure.status } : {}) };
   const paths = unfilledPaths(document, variables);
-  const errors: GraphQLFormattedError[] = (paths.length > 0 ? paths : [undefined]).map((path) => ({ message, ...(path ? { path } : {}), extensions }));
+  const write = operationOf(document)?.operation === 'mutation';
+  const keys = idempotencyKeys(document, variables);
+  const unavailable = label?.kind === 'subsidiary' ? UNAVAILABLE_CODES.subsidiary : UNAVAILABLE_CODES.subgraph;
+  const errors: GraphQLFormattedError[] = (paths.length > 0 ? paths : [undefined]).map((path) => {
+    const field = typeof path?.[0] === 'string' ? path[0] : undefined;
+    const key = field ? keys.get(field) : undefined;
+    const unknown = write && failure.delivery === 'unknown';
+    const extensions = {
+      code: unknown ? UNAVAILABLE_CODES.outcomeUnknown : unavailable,
+      ...(label?.kind === 'subsidiary' ? { subsidiary: label.code } : {}),
+      ...(label?.kind === 'headquarters' ? { owner: 'headquarters' } : {}),
+      reason: failure.reason,
+      ...(failure.status ? { status: failure.status } : {}),
+      ...(unknown && key ? { idempotencyKey: key } : {}),
+    };
+    const message = write && field ? writeMessage(failure, label, field, key) : readMessage(failure, label);
+    return { message, ...(path ? { path } : {}), extensions };
+  });
   return { errors };
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SUBSIDIARIES } from '../../subgraphs/common/registry';
+import { within } from '../harness/faults';
 import { useSeededStack } from '../harness/stack';
 
 // every answer below must come from the subgraphs: with its response cache on, the gateway would
@@ -36,6 +37,21 @@ async function jpyTotal(codes: string[], fiscalYear: number): Promise<string> {
 
 function readyUrl(): string {
   return stack.gatewayUrl.replace(/\/graphql$/, '/ready');
+}
+
+function subgraphsUrl(): string {
+  return stack.gatewayUrl.replace(/\/graphql$/, '/subgraphs');
+}
+
+interface SubgraphsBody {
+  subgraphs: Record<string, { status: string; via?: string; ms: number; detail?: string; circuit?: { state: string; since?: string } }>;
+}
+
+/** Restarted: full answers again once the gateway's circuit for India has closed (within its cooldown, 2 s). */
+async function recovered(before: unknown): Promise<number> {
+  const ms = await within(5_000, async () => JSON.stringify((await stack.query(LIST)).data) === JSON.stringify(before));
+  expect(ms, 'India did not answer through the gateway within 5 s of its restart').not.toBeNull();
+  return ms!;
 }
 
 describe('a regional subgraph that is down', () => {
@@ -80,23 +96,33 @@ describe('a regional subgraph that is down', () => {
       expect(partial.data?.groupReport.total).toEqual({ amount: await jpyTotal(['JP', 'US', 'TH'], 2024), currency: 'JPY', partial: true });
       expect(partial.data?.groupReport.total.amount).not.toBe(fullTotal.amount);
 
-      // 4. the gateway is not ready, and says which subgraph is why
+      // 4. the gateway stays ready (it serves partial answers); /subgraphs says India is down
       const ready = await fetch(readyUrl());
-      expect(ready.status).toBe(503);
-      const readiness = (await ready.json()) as { details: { subgraphs: Record<string, { status: string }> } };
-      expect(readiness.details.subgraphs.india?.status).toBe('down');
-      expect(readiness.details.subgraphs.japan?.status).toBe('up');
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ok', details: { supergraph: 'loaded' } });
+      const state = await fetch(subgraphsUrl());
+      expect(state.status).toBe(200);
+      const { subgraphs } = (await state.json()) as SubgraphsBody;
+      expect(subgraphs.india).toMatchObject({ status: 'down', detail: 'ECONNREFUSED' });
+      expect(subgraphs.india?.circuit?.state).toMatch(/^(open|half_open)$/);
+      expect(subgraphs.japan).toMatchObject({ status: 'up', via: 'ready', circuit: { state: 'closed' } });
+      expect(Object.keys(subgraphs).sort()).toEqual(['america', 'group', 'india', 'japan', 'thailand']);
+      const metrics = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+      expect(metrics).toMatch(/gateway_subgraph_up\{subgraph="india",service="gateway"\} 0/);
+      expect(metrics).toMatch(/gateway_subgraph_up\{subgraph="japan",service="gateway"\} 1/);
     } finally {
       await stack.stack.start('india');
     }
 
-    // 5. restarted on the same port: full answers again, the same total, and ready
+    // 5. restarted on the same port: full answers again, the same total, India up
+    console.info(`[fault] India answering through the gateway ${await recovered(before)} ms after its restart`);
     expect(await stack.data(LIST)).toEqual(before);
     const after = await stack.query(REPORT);
     expect(after.errors).toBeUndefined();
     expect(after.data?.groupReport.total).toEqual(fullTotal);
     expect(after.data?.groupReport.completeness).toEqual({ complete: true, included: ['JP', 'IN', 'US', 'TH'], missing: [] });
     expect((await fetch(readyUrl())).status).toBe(200);
+    expect(((await (await fetch(subgraphsUrl())).json()) as SubgraphsBody).subgraphs.india).toMatchObject({ status: 'up', circuit: { state: 'closed' } });
   });
 
   it('counts the retries and the unavailable calls on /metrics', async () => {
@@ -107,15 +133,19 @@ describe('a regional subgraph that is down', () => {
     expect(text).toMatch(/gateway_subgraph_fetch_duration_seconds_count\{[^}]*subgraph="japan",outcome="ok"[^}]*\} [1-9]/);
   });
 
-  it('keeps a mutation to a stopped subgraph at one attempt and names the subsidiary', async () => {
+  it('keeps a mutation to a stopped subgraph at one attempt, names the subsidiary and says nothing was applied', async () => {
+    const before = await stack.data(LIST);
     await stack.stack.stop('india');
     try {
       const result = await stack.query(`mutation { indiaRecordVolunteerRegistrations(input: { date: "2024-05-01", count: 1 }) { id } }`);
       expect(result.data).toBeNull();
-      expect(result.errors?.[0]).toMatchObject({ path: ['indiaRecordVolunteerRegistrations'], extensions: { code: 'SUBSIDIARY_UNAVAILABLE', subsidiary: 'IN' } });
+      // refused connection: the request never left the gateway, so this is known not to be applied
+      expect(result.errors?.[0]).toMatchObject({ path: ['indiaRecordVolunteerRegistrations'], extensions: { code: 'SUBSIDIARY_UNAVAILABLE', subsidiary: 'IN', reason: 'connection' } });
+      expect(result.errors?.[0]?.message).toContain('indiaRecordVolunteerRegistrations was not sent, so nothing was applied');
     } finally {
       await stack.stack.start('india');
     }
+    await recovered(before);
   });
 });
 

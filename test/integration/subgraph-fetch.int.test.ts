@@ -2,6 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CircuitBreaker } from '../../gateway/src/circuit-breaker';
+import { RequestDeadlineExceeded } from '../../gateway/src/deadline';
 import { SubgraphUnavailableError, isQueryRequest, subgraphFetcher, type FetchAttempt } from '../../gateway/src/subgraph-fetch';
 
 const servers: Server[] = [];
@@ -9,14 +11,15 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); })));
 });
 
-/** A server answering with the given statuses in turn (the last one repeats); `hang` never answers. */
-async function scripted(statuses: (number | 'hang')[]): Promise<{ url: string; hits: () => number }> {
+/** A server answering with the given statuses in turn (the last one repeats); `hang` never answers, `reset` drops the connection once the request arrived. */
+async function scripted(statuses: (number | 'hang' | 'reset')[]): Promise<{ url: string; hits: () => number }> {
   let hits = 0;
   const server = createServer((request, response) => {
     const status = statuses[Math.min(hits, statuses.length - 1)]!;
     hits += 1;
     request.resume();
     if (status === 'hang') return;
+    if (status === 'reset') return void request.on('end', () => request.socket.destroy());
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ data: { ok: status } }));
   });
@@ -28,8 +31,8 @@ async function scripted(statuses: (number | 'hang')[]): Promise<{ url: string; h
 const QUERY = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Q__india__0 { __typename }' }) };
 const MUTATION = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation M__india__0 { indiaArchiveInitiative(id: "IN-I0001") { id } }' }) };
 
-function fetcherWith(options: { retries?: number; timeoutMs?: number; backoffMs?: number }, attempts: FetchAttempt[]) {
-  const fetcher = subgraphFetcher({ service: 'india', retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2_000, backoffMs: options.backoffMs ?? 10, observe: (attempt) => attempts.push(attempt), random: () => 1 });
+function fetcherWith(options: { retries?: number; timeoutMs?: number; backoffMs?: number; breaker?: CircuitBreaker }, attempts: FetchAttempt[]) {
+  const fetcher = subgraphFetcher({ service: 'india', retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2_000, backoffMs: options.backoffMs ?? 10, observe: (attempt) => attempts.push(attempt), random: () => 1, ...(options.breaker ? { breaker: options.breaker } : {}) });
   return fetcher as unknown as (url: string, init: RequestInit) => Promise<Response>;
 }
 
@@ -93,6 +96,78 @@ describe('subgraph fetcher', () => {
     expect(isQueryRequest(JSON.stringify({ query: 'subscription S { a }' }))).toBe(false);
     expect(isQueryRequest('not json')).toBe(false);
     expect(isQueryRequest(undefined)).toBe(false);
+  });
+});
+
+describe('what a failed call tells about delivery', () => {
+  const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SubgraphUnavailableError);
+
+  it('knows a refused connection never carried the request, and cannot know that of a reset or a timeout', async () => {
+    const closed = await scripted([200]);
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    expect(await failureOf(fetcherWith({}, [])(closed.url, MUTATION))).toMatchObject({ reason: 'connection', detail: 'ECONNREFUSED', delivery: 'not_sent' });
+
+    const reset = await scripted(['reset']);
+    expect(await failureOf(fetcherWith({}, [])(reset.url, MUTATION))).toMatchObject({ reason: 'connection', delivery: 'unknown' });
+    expect(reset.hits()).toBe(1);
+
+    const hang = await scripted(['hang']);
+    expect(await failureOf(fetcherWith({ timeoutMs: 200 }, [])(hang.url, MUTATION))).toMatchObject({ reason: 'timeout', delivery: 'unknown' });
+  });
+
+  it("turns the request's deadline into request_timeout: not sent when it had passed, unknown when it cut the call off", async () => {
+    const hang = await scripted(['hang']);
+    const passed = new AbortController();
+    passed.abort(new RequestDeadlineExceeded(800));
+    const late = await failureOf(fetcherWith({}, [])(hang.url, { ...MUTATION, signal: passed.signal }));
+    expect(late).toBeInstanceOf(SubgraphUnavailableError);
+    expect(late).toMatchObject({ reason: 'request_timeout', delivery: 'not_sent' });
+    expect(hang.hits()).toBe(0);
+
+    const cut = new AbortController();
+    setTimeout(() => cut.abort(new RequestDeadlineExceeded(800)), 100);
+    const attempts: FetchAttempt[] = [];
+    expect(await failureOf(fetcherWith({}, attempts)(hang.url, { ...MUTATION, signal: cut.signal }))).toMatchObject({ reason: 'request_timeout', delivery: 'unknown' });
+    expect(hang.hits()).toBe(1);
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['aborted']);
+
+    // a caller that hangs up for another reason keeps its own error
+    const cancelled = new AbortController();
+    cancelled.abort(new Error('client went away'));
+    expect(await failureOf(fetcherWith({}, [])(hang.url, { ...QUERY, signal: cancelled.signal }))).not.toBeInstanceOf(SubgraphUnavailableError);
+  });
+});
+
+describe('the fetcher with a circuit breaker', () => {
+  const breakerOf = (failureThreshold: number) => new CircuitBreaker('india', { failureThreshold, openMs: 60_000, probe: async () => false });
+
+  it('counts every failed attempt, stops retrying once the circuit opens, then refuses without sending', async () => {
+    const server = await scripted([503]);
+    const breaker = breakerOf(4);
+    const attempts: FetchAttempt[] = [];
+    // 3 attempts (2 retries), then 1 more attempt opens the circuit: no retry after it
+    expect((await fetcherWith({ breaker }, attempts)(server.url, QUERY)).status).toBe(503);
+    expect((await fetcherWith({ breaker }, attempts)(server.url, QUERY)).status).toBe(503);
+    expect(server.hits()).toBe(4);
+    expect(breaker.state).toBe('open');
+    const started = Date.now();
+    const refused = await fetcherWith({ breaker }, attempts)(server.url, QUERY).catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(refused).toMatchObject({ reason: 'circuit_open', delivery: 'not_sent' });
+    expect(server.hits()).toBe(4);
+    breaker.dispose();
+  });
+
+  it('does not count answers below 500, nor calls the caller cancelled', async () => {
+    const server = await scripted([400, 404, 200]);
+    const breaker = breakerOf(1);
+    for (let i = 0; i < 3; i += 1) await fetcherWith({ breaker }, [])(server.url, QUERY);
+    const hang = await scripted(['hang']);
+    const cancelled = new AbortController();
+    setTimeout(() => cancelled.abort(new Error('client went away')), 50);
+    await fetcherWith({ breaker }, [])(hang.url, { ...QUERY, signal: cancelled.signal }).catch(() => undefined);
+    expect(breaker.state).toBe('closed');
+    breaker.dispose();
   });
 });
 

@@ -130,7 +130,7 @@ function abortReason(signal: AbortSignal): unknown {
 
 /** The error of a shared call, as the caller's own. */
 function ownError(error: unknown): unknown {
-  return error instanceof SubgraphUnavailableError ? new SubgraphUnavailableError(error.service, error.reason, error.detail, error.status) : error;
+  return error instanceof SubgraphUnavailableError ? new SubgraphUnavailableError(error.service, error.reason, error.detail, error.status, error.delivery) : error;
 }
 
 export function deduplicateSubgraphRequests<TContext extends BaseContext>(options: DeduplicationOptions = {}): SubgraphDeduplication<TContext> {

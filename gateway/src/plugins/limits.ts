@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { RequestDeadlineExceeded } from '../deadline';
 import { DEFAULT_LIST_SIZE, measureOperation } from './measure-operation';
 
 /** Bounds on one operation; see config.ts for the environment variables and defaults. */
@@ -27,7 +28,7 @@ export const LIMIT_ERROR_CODES = {
   timeout: 'REQUEST_TIMEOUT',
 } as const;
 
-/** The plugin gives each request's context a signal that aborts when the request runs out of time. */
+/** The plugin gives each request's context a signal that aborts (with RequestDeadlineExceeded) when the request runs out of time. */
 export interface OperationSignalContext extends BaseContext {
   signal?: AbortSignal;
 }
@@ -43,15 +44,17 @@ function shown(value: number): string {
 /**
  * Query limits for any supergraph: refuses, before any subgraph is called, an operation too deep,
  * with too many aliases, too costly by estimate, or asking for too large a page (HTTP 400); and bounds
- * the whole request in time: the context's `signal` aborts the subgraph calls still running
- * (datasource.ts), and the answer becomes a REQUEST_TIMEOUT error with HTTP 504.
+ * the whole request in time: the context's `signal` aborts the subgraph calls still running, and
+ * those that would start later fail at once; each becomes errors at the fields it would have filled
+ * (datasource.ts). The answer keeps every field that had arrived and leads its errors with
+ * REQUEST_TIMEOUT: HTTP 200 when there is data, 504 when there is none.
  */
 export function limitsPlugin<TContext extends OperationSignalContext>(limits: QueryLimits): ApolloServerPlugin<TContext> {
   const defaultListSize = limits.defaultListSize ?? DEFAULT_LIST_SIZE;
   return {
     async requestDidStart({ contextValue }) {
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new Error(`request timed out after ${limits.requestTimeoutMs} ms`)), limits.requestTimeoutMs);
+      const timer = setTimeout(() => deadline.abort(new RequestDeadlineExceeded(limits.requestTimeoutMs)), limits.requestTimeoutMs);
       timer.unref();
       contextValue.signal = contextValue.signal ? AbortSignal.any([contextValue.signal, deadline.signal]) : deadline.signal;
 
@@ -93,19 +96,18 @@ export function limitsPlugin<TContext extends OperationSignalContext>(limits: Qu
         async willSendResponse({ response }) {
           clearTimeout(timer);
           if (!deadline.signal.aborted) return;
-          // the subgraph calls were aborted, so what execution produced is partial at best
-          response.http.status = 504;
-          response.body = {
-            kind: 'single',
-            singleResult: {
-              errors: [
-                {
-                  message: `The request did not complete within ${limits.requestTimeoutMs} ms and was stopped.`,
-                  extensions: { code: LIMIT_ERROR_CODES.timeout, limit: limits.requestTimeoutMs },
-                },
-              ],
-            },
+          const timedOut = {
+            message: `The request did not complete within ${limits.requestTimeoutMs} ms: the answer has what had arrived by then, and an error at each field that had not.`,
+            extensions: { code: LIMIT_ERROR_CODES.timeout, limit: limits.requestTimeoutMs },
           };
+          if (response.body.kind !== 'single') {
+            response.http.status = 504;
+            response.body = { kind: 'single', singleResult: { errors: [timedOut] } };
+            return;
+          }
+          const result = response.body.singleResult;
+          result.errors = [timedOut, ...(result.errors ?? [])];
+          response.http.status = result.data === null || result.data === undefined ? 504 : 200;
         },
       };
     },
