@@ -81,9 +81,8 @@ export async function explainQueries(uri: string, database: string, key: Subsidi
       await action();
       current = '';
     };
-    const scope = { span: { from: fiscalYear, to: fiscalYear }, causeArea: null, contributionType: null };
-    await capture('dashboard: report cells from the rollups', () => store.rollups.read(scope));
-    await capture('rollup check: report cells grouped from the expenses ($match groupFiscalYear + $group)', () => store.rollups.aggregateRaw(scope));
+    await capture('dashboard: report cells of a fiscal year', () => store.rollups.read({ from: fiscalYear, to: fiscalYear }));
+    await capture('rollup check: report cells grouped from the expenses ($group)', () => store.rollups.aggregateRaw());
     await capture('dashboard: volunteering by year', () => store.volunteering.byYear({ from: fiscalYear, to: fiscalYear }, null));
     const query = { fiscalYear: null, causeArea: null, status: null, words: [] };
     let page = { nodes: [] as { _id: string }[] };

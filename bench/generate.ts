@@ -23,6 +23,7 @@ import type {
 } from '../subgraphs/kit/documents';
 import { formatId } from '../subgraphs/kit/store/ids';
 import { REGIONAL_INDEXES, ensureIndexes } from '../subgraphs/kit/store/indexes';
+import { DatasetStore } from '../subgraphs/kit/store/dataset';
 import { searchTextOf } from '../subgraphs/kit/store/initiatives';
 import { GROUP_COLLECTIONS } from '../subgraphs/group/documents';
 import { GROUP_INDEXES } from '../subgraphs/group/store';
@@ -231,7 +232,6 @@ class SubsidiaryGenerator {
     return {
       _id: formatId(this.subsidiary.code, 'expense', sequence),
       initiativeId: initiative._id,
-      causeArea: initiative.causeArea,
       date: day.date,
       fiscalYear: day.fiscalYear,
       groupFiscalYear: day.groupFiscalYear,
@@ -259,7 +259,6 @@ class SubsidiaryGenerator {
     return {
       _id: formatId(this.subsidiary.code, 'participation', sequence),
       initiativeId: initiative._id,
-      causeArea: initiative.causeArea,
       date: day.date,
       fiscalYear: day.fiscalYear,
       groupFiscalYear: day.groupFiscalYear,
@@ -332,6 +331,7 @@ async function generateSubsidiary(client: MongoClient, key: SubsidiaryKey, optio
   ];
   await db.collection<CounterDocument>(REGIONAL_COLLECTIONS.counters).insertMany(counters);
   await ensureIndexes(db, REGIONAL_INDEXES);
+  await new DatasetStore(db, subsidiary).initialise(GENERATED_BY);
   return generator.summary;
 }
 

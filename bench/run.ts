@@ -463,7 +463,7 @@ async function main(): Promise<void> {
       'MongoDB is mongo-java-server (in-memory): it scans every collection for every query (secondary indexes are accepted but not used), has no `explain`, and needs ~3–5 KB of heap per document, so 1M expenses × 4 subsidiaries does not fit. ' +
         (options.sizes ? 'Sizes were given with --sizes.' : 'Sizes default to 10k and 100k; 1M runs when MONGODB_URI points at a real mongod (or with --sizes 1000000).') +
         ' Latencies that depend on the database are those of this test server, not of MongoDB.' +
-        ' Its findOneAndUpdate with $inc can hand the same counter value to two concurrent writers, so under the write mix an id now and then collides: the failed writes flagged below are audit entries whose id was taken.',
+        ' Its findOneAndUpdate with $inc can hand the same counter value to two concurrent callers; each subgraph asks its counters one call at a time, so ids do not collide.',
     );
   }
   const auth = await benchAuth();

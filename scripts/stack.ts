@@ -5,6 +5,7 @@ import { authEnabled, generateSecret, loadAuthConfig, type AuthConfig } from '..
 import { createGateway } from '../gateway/src/server';
 import type { RunningServer } from '../platform/http';
 import type { MongoTuning } from '../subgraphs/common/mongo';
+import type { JournalSettings } from '../subgraphs/kit/store/journal';
 import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph, type LaunchedSubgraph, type SubgraphLaunch } from '../subgraphs/launch';
 
 export const SUPERGRAPH_PATH = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'schema', 'supergraph.graphql');
@@ -24,6 +25,8 @@ export interface StackOptions {
   mongoUris?: Record<string, string>;
   /** Timeouts and write concern of every subgraph's MongoDB client (subgraphs/config.ts loadMongoTuning). */
   mongo?: MongoTuning;
+  /** The regional subgraphs' write journal settings (subgraphs/config.ts loadJournalSettings). */
+  journal?: JournalSettings;
 }
 
 export interface RunningStack {
@@ -61,6 +64,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     auth,
     monitorCommands: options.monitorCommands,
     mongo: options.mongo,
+    journal: options.journal,
   });
   const launched = await Promise.all(SUBGRAPH_NAMES.map((name) => launchSubgraph(launchOf(name), options.defaultPorts ? defaultPortOf(name) : 0, host)));
   const subgraphs = new Map(launched.map((subgraph) => [subgraph.name, subgraph]));

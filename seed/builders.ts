@@ -343,7 +343,6 @@ export class SubsidiarySeedBuilder {
     const document: ExpenseDocument = {
       _id: id,
       initiativeId: initiative._id,
-      causeArea: initiative.causeArea,
       date: spec.date,
       ...this.fiscalYears(spec.date),
       contributionType: spec.type,
@@ -452,7 +451,6 @@ export class SubsidiarySeedBuilder {
     const document: VolunteerParticipationDocument = {
       _id: this.id('P', this.participation.length + 1),
       initiativeId: initiative._id,
-      causeArea: initiative.causeArea,
       date: spec.date,
       ...this.fiscalYears(spec.date),
       people: spec.people,

@@ -6,6 +6,9 @@
 import type { AnyBulkWriteOperation, Document, MongoClient } from 'mongodb';
 import { REGIONAL_COLLECTIONS } from '../subgraphs/kit/documents';
 import { RollupStore } from '../subgraphs/kit/store/rollups';
+import { DatasetStore } from '../subgraphs/kit/store/dataset';
+import { subsidiaryByKey } from '../subgraphs/common/registry';
+import { SEED_USER } from './builders';
 import type { CounterDocument } from '../subgraphs/kit/documents';
 import { GROUP_COLLECTIONS } from '../subgraphs/group/documents';
 import type { RegionalSeed, SubsidiaryKey } from './builders';
@@ -120,6 +123,7 @@ export async function loadSeed(client: MongoClient, databases: SeedDatabases): P
     }
     for (const [name, documents] of Object.entries(seed.local ?? {})) collections[name] = await upsertAll(client, database, name, documents);
     collections[REGIONAL_COLLECTIONS.reportCells] = await new RollupStore(client.db(database)).rebuild();
+    await new DatasetStore(client.db(database), subsidiaryByKey(key)!).initialise(SEED_USER);
     collections[REGIONAL_COLLECTIONS.counters] = await raiseCounters(client, database, counterDocuments(seed));
     regional[key] = { database, collections };
   }

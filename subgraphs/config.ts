@@ -1,4 +1,5 @@
 import { DEFAULT_MONGO_TUNING, type MongoTuning } from './common/mongo';
+import { DEFAULT_JOURNAL_SETTINGS, type JournalSettings } from './kit/store/journal';
 
 /** A bad subgraph setting; the message names the variable. */
 export class SubgraphConfigError extends Error {}
@@ -35,5 +36,18 @@ export function loadMongoTuning(env: NodeJS.ProcessEnv = process.env): MongoTuni
     heartbeatFrequencyMS: integer(env, 'MONGODB_HEARTBEAT_FREQUENCY_MS', d.heartbeatFrequencyMS, 500, 600_000),
     writeConcern: writeConcern(env),
     writeConcernTimeoutMS: integer(env, 'MONGODB_WRITE_CONCERN_TIMEOUT_MS', d.writeConcernTimeoutMS, 0, 600_000),
+  };
+}
+
+/**
+ * The write journal's settings (kit/store/journal.ts), from WRITE_LEASE_MS (how long a writer is
+ * presumed alive before another process finishes or abandons its write) and WRITE_LOCK_WAIT_MS
+ * (how long a write waits for a record another write holds before answering RECORD_BUSY).
+ */
+export function loadJournalSettings(env: NodeJS.ProcessEnv = process.env): JournalSettings {
+  const d = DEFAULT_JOURNAL_SETTINGS;
+  return {
+    leaseMs: integer(env, 'WRITE_LEASE_MS', d.leaseMs, 200, 600_000),
+    lockWaitMs: integer(env, 'WRITE_LOCK_WAIT_MS', d.lockWaitMs, 0, 60_000),
   };
 }

@@ -7,6 +7,7 @@ import { REGIONS } from './regions';
 import type { RunningServer } from '../platform/http';
 import type { MongoClient } from 'mongodb';
 import type { AuthConfig } from '../platform/auth';
+import type { JournalSettings } from './kit/store/journal';
 
 export const SUBGRAPH_NAMES = [GROUP_SUBGRAPH.key, ...REGIONS.map((region) => region.subsidiary.key)] as const;
 
@@ -21,6 +22,8 @@ export interface SubgraphLaunch {
   monitorCommands?: boolean;
   /** Timeouts, pool and write concern (subgraphs/config.ts reads them from MONGODB_*); defaults otherwise. */
   mongo?: MongoTuning;
+  /** The write journal's lease and lock wait (subgraphs/config.ts reads them from WRITE_*); defaults otherwise. */
+  journal?: JournalSettings;
 }
 
 export interface LaunchedSubgraph {
@@ -43,7 +46,7 @@ export async function buildSubgraph(launch: SubgraphLaunch, mongo: MongoClient):
   if (launch.name === GROUP_SUBGRAPH.key) return createGroupSubgraph({ mongo, database, production: launch.production, auth: launch.auth });
   const region = REGIONS.find((candidate) => candidate.subsidiary.key === launch.name);
   if (!region) throw new Error(`Unknown subgraph "${launch.name}"; known: ${SUBGRAPH_NAMES.join(', ')}`);
-  return createRegionalSubgraph(region, { mongo, database, production: launch.production, auth: launch.auth });
+  return createRegionalSubgraph(region, { mongo, database, production: launch.production, auth: launch.auth, ...(launch.journal ? { journal: launch.journal } : {}) });
 }
 
 /** Builds a subgraph and starts listening; closing stops the server and its MongoDB client. */

@@ -35,6 +35,13 @@ type ReportCell @shareable ${CACHE_INHERIT} {
   expenseCount: Int!
 }
 
+"The dataset a subsidiary's report figures come from."
+type DatasetMark @shareable ${CACHE_INHERIT} {
+  "Changes when the database's dataset is replaced (initialised anew)."
+  id: ID!
+  createdAt: String!
+}
+
 type VolunteeringCell @shareable ${CACHE_INHERIT} {
   groupFiscalYear: Int!
   newRegistrations: Int!

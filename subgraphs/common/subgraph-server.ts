@@ -28,6 +28,8 @@ export interface SubgraphOptions<TContext extends AuthenticatedContext> {
   mongo: MongoClient;
   /** Production mode hides stack traces and unexpected error messages. */
   production: boolean;
+  /** Stops the subgraph's background work, once the server no longer serves. */
+  onClose?: () => Promise<void>;
 }
 
 /** How long /ready waits for MongoDB's ping before reporting it down. */
@@ -119,6 +121,7 @@ export function createSubgraphServer<TContext extends AuthenticatedContext>(opti
         ...running,
         close: async () => {
           await running.close();
+          await options.onClose?.();
           await apollo.stop();
         },
       };

@@ -11,7 +11,16 @@ export interface ArrivedReport {
   currency: string;
   cells: { groupFiscalYear: number; causeArea: CauseArea; contributionType: ContributionType; amount: string; expenseCount: number }[];
   volunteering: { groupFiscalYear: number; newRegistrations: number; participants: number; hours: string }[];
+  /** When the subsidiary read them (ISO 8601). */
+  asOf: string | null;
 }
+
+/** A subsidiary that answered, but whose database holds no dataset: its figures are missing, not zero. */
+export const NO_DATASET = { missing: 'NO_DATASET' } as const;
+export type Arrival = ArrivedReport | typeof NO_DATASET | null;
+
+/** Why a subsidiary's figures are missing from a report. */
+export type MissingReason = 'UNAVAILABLE' | 'NO_DATASET' | 'CURRENCY_MISMATCH';
 
 export interface RateQuote {
   currency: string;
@@ -37,12 +46,24 @@ function incomplete(missing: SubsidiaryConfig[], what: string): GraphQLError {
   );
 }
 
-/** A well-formed arrival has cells and volunteering lists; anything else (null, {}, an error's null) is missing. */
-export function arrivedReport(value: unknown): ArrivedReport | null {
+/**
+ * A well-formed arrival has cells and volunteering lists; one that was read (asOf) from a database
+ * without a dataset is NO_DATASET; anything else (null, {}, an error's nulls) is missing, unavailable.
+ */
+export function arrivedReport(value: unknown): Arrival {
   if (!value || typeof value !== 'object') return null;
-  const { currency, cells, volunteering } = value as Partial<ArrivedReport>;
-  return typeof currency === 'string' && Array.isArray(cells) && Array.isArray(volunteering) ? { currency, cells, volunteering } : null;
+  const { currency, cells, volunteering, asOf, dataset } = value as Partial<ArrivedReport> & { dataset?: unknown };
+  if (typeof asOf === 'string' && dataset === null) return NO_DATASET;
+  if (typeof currency !== 'string' || !Array.isArray(cells) || !Array.isArray(volunteering)) return null;
+  return { currency, cells, volunteering, asOf: typeof asOf === 'string' ? asOf : null };
 }
+
+const MISSING_REASONS: Record<MissingReason, (subsidiary: SubsidiaryConfig) => string> = {
+  UNAVAILABLE: (subsidiary) => `No figures arrived from the ${subsidiary.key} subgraph (unavailable or failed)`,
+  NO_DATASET: (subsidiary) =>
+    `${subsidiary.name}'s database holds no dataset (never seeded, wiped or restored empty): its figures are missing, not zero, until its data is restored or initialised`,
+  CURRENCY_MISMATCH: (subsidiary) => `The ${subsidiary.key} subgraph reported in another currency than ${subsidiary.currency}`,
+};
 
 /**
  * Turns the subsidiaries' local-currency figures into group figures: each line is converted with
@@ -53,20 +74,25 @@ export class Consolidation {
   private readonly cells: Cell[];
   private readonly arrived: Map<string, ArrivedReport>;
   readonly missing: SubsidiaryConfig[];
+  private readonly reasons = new Map<string, MissingReason>();
   private readonly rates: Map<string, RateQuote>;
 
   constructor(
     readonly params: ReportParams,
     private readonly subsidiaries: readonly SubsidiaryConfig[],
-    reports: readonly (ArrivedReport | null)[],
+    reports: readonly Arrival[],
     rates: readonly RateQuote[],
   ) {
     this.arrived = new Map();
     this.missing = [];
     subsidiaries.forEach((subsidiary, index) => {
       const report = reports[index] ?? null;
-      if (report && report.currency === subsidiary.currency) this.arrived.set(subsidiary.code, report);
-      else this.missing.push(subsidiary);
+      if (report && 'cells' in report && report.currency === subsidiary.currency) {
+        this.arrived.set(subsidiary.code, report);
+        return;
+      }
+      this.missing.push(subsidiary);
+      this.reasons.set(subsidiary.code, report === null ? 'UNAVAILABLE' : 'cells' in report ? 'CURRENCY_MISMATCH' : 'NO_DATASET');
     });
     this.cells = subsidiaries.flatMap((subsidiary) =>
       (this.arrived.get(subsidiary.code)?.cells ?? []).map((cell) => ({ ...cell, subsidiary, amount: Decimal.parse(cell.amount) })),
@@ -82,12 +108,21 @@ export class Consolidation {
     return {
       complete: this.complete,
       included: this.subsidiaries.filter((subsidiary) => this.arrived.has(subsidiary.code)).map((subsidiary) => subsidiary.code),
-      missing: this.missing.map((subsidiary) => ({
-        code: subsidiary.code,
-        name: subsidiary.name,
-        reason: `No figures arrived from the ${subsidiary.key} subgraph (unavailable or failed)`,
-      })),
+      missing: this.missing.map((subsidiary) => {
+        const reasonCode = this.reasons.get(subsidiary.code) ?? 'UNAVAILABLE';
+        return { code: subsidiary.code, name: subsidiary.name, reason: MISSING_REASONS[reasonCode](subsidiary), reasonCode };
+      }),
     };
+  }
+
+  /** When the figures were read: the earliest of the subsidiaries' reads (null when none arrived). */
+  asOf(): string | null {
+    const times = [...this.arrived.values()].map((report) => report.asOf).filter((time): time is string => time !== null);
+    return times.length > 0 ? times.sort()[0]! : null;
+  }
+
+  private asOfOf(subsidiary: SubsidiaryConfig): string | null {
+    return this.arrived.get(subsidiary.code)?.asOf ?? null;
   }
 
   /** Throws unless the figure may be shown: complete, or partial figures were asked for. */
@@ -170,6 +205,7 @@ export class Consolidation {
           source: subsidiary.currency === this.params.currency ? 'Same currency' : this.quote(subsidiary.currency, fiscalYear).source,
         })),
         expenseCount: available ? cells.reduce((sum, cell) => sum + cell.expenseCount, 0) : null,
+        asOf: this.asOfOf(subsidiary),
       };
     });
   }
@@ -206,6 +242,7 @@ export class Consolidation {
         converted: available ? () => money(this.convert(cells), this.params.currency) : null,
         ratesUsed,
         expenseCount: available ? cells.reduce((sum, cell) => sum + cell.expenseCount, 0) : null,
+        asOf: this.asOfOf(subsidiary),
       };
     });
   }

@@ -128,6 +128,7 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
         return { ...reportView(params), consolidation, goalDocuments };
       },
       completeness: report((consolidation) => consolidation.completeness()),
+      asOf: report((consolidation) => consolidation.asOf()),
       total: report((consolidation) => consolidation.total()),
       bySubsidiary: report((consolidation) => consolidation.bySubsidiaryLines()),
       byCauseArea: report((consolidation) => consolidation.byCauseArea()),

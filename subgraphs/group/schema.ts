@@ -8,7 +8,7 @@ import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 export function consolidationRequires(): string {
   const fragments = SUBSIDIARIES.map(
     (subsidiary) =>
-      `... on ${regionalTypeNames(subsidiary).report} { currency cells { groupFiscalYear causeArea contributionType amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } }`,
+      `... on ${regionalTypeNames(subsidiary).report} { currency cells { groupFiscalYear causeArea contributionType amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } asOf dataset { id } }`,
   );
   return `subsidiaries { ${fragments.join(' ')} }`;
 }
@@ -40,6 +40,8 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUI
   currency: String @external
   cells: [ReportCell!] @external
   volunteering: [VolunteeringCell!] @external
+  asOf: String @external
+  dataset: DatasetMark @external
 }`;
   }).join('\n');
 
@@ -146,13 +148,14 @@ type Mutation {
 }
 
 type Query {
-  subsidiaries: [Subsidiary!]! ${READ_REQUIREMENT}
+  "Every root field of headquarters' subgraph is nullable: when it cannot answer, the field is null with an error saying so, and the other subgraphs' fields of the same request (the regional root fields, say) still answer."
+  subsidiaries: [Subsidiary!] ${READ_REQUIREMENT}
   subsidiary(code: ID!): Subsidiary ${READ_REQUIREMENT}
   "Routed to the owning subsidiary by the id's prefix (\\"IN-…\\" is NEC India's). Null when no subsidiary has that prefix, and, once any field besides id is selected, when the owning subsidiary has no such initiative."
   initiative(id: ID!): Initiative ${READ_REQUIREMENT}
-  causeAreas: [CauseAreaInfo!]! ${READ_REQUIREMENT}
-  exchangeRates(fiscalYear: Int, currency: String): [ExchangeRate!]! ${READ_REQUIREMENT}
-  goals: [Goal!]! ${READ_REQUIREMENT}
+  causeAreas: [CauseAreaInfo!] ${READ_REQUIREMENT}
+  exchangeRates(fiscalYear: Int, currency: String): [ExchangeRate!] ${READ_REQUIREMENT}
+  goals: [Goal!] ${READ_REQUIREMENT}
   """
   Consolidated figures of the whole group for one group fiscal year (fiscalYear) or a range
   (fromFiscalYear–toFiscalYear), converted into the reporting currency (JPY unless given) with
@@ -167,13 +170,23 @@ type Query {
     contributionType: ContributionType
     "When true, totals are given even if a subsidiary is missing, marked partial."
     allowPartial: Boolean = false
-  ): GroupReport! ${READ_REQUIREMENT} ${report}
+  ): GroupReport ${READ_REQUIREMENT} ${report}
+}
+
+enum MissingReason {
+  "The subsidiary's subgraph (or its database) did not answer."
+  UNAVAILABLE
+  "The subsidiary's database holds no dataset (never seeded, wiped or restored empty): missing, not zero."
+  NO_DATASET
+  "The subsidiary reported in another currency than its own."
+  CURRENCY_MISMATCH
 }
 
 type MissingSubsidiary ${CACHE_INHERIT} {
   code: ID!
   name: String!
   reason: String!
+  reasonCode: MissingReason!
 }
 
 type Completeness ${CACHE_INHERIT} {
@@ -206,6 +219,8 @@ type SubsidiaryTotal ${CACHE_INHERIT} {
   converted: Money
   ratesUsed: [RateUsed!]!
   expenseCount: Int
+  "When the subsidiary read these figures (ISO 8601, UTC); null when they did not arrive."
+  asOf: String
 }
 
 type CauseAreaTotal ${CACHE_INHERIT} {
@@ -256,6 +271,8 @@ type GroupReport @key(fields: "id") ${READ_REQUIREMENT} ${report} {
   contributionType: ContributionType
   subsidiaries: [SubsidiaryReport!]!
   completeness: Completeness! ${requires}
+  "When the figures were read: the earliest of the subsidiaries' reads (ISO 8601, UTC), also when the answer comes from a cache."
+  asOf: String ${requires}
   "Null, with an error naming the missing subsidiaries, when the report is incomplete and allowPartial is false."
   total: ConsolidatedAmount ${requires}
   bySubsidiary: [SubsidiaryTotal!]! ${requires}

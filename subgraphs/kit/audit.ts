@@ -1,25 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLFieldResolver, GraphQLType } from 'graphql';
 import type { AuditEntryDocument } from './documents';
-import type { AuditStore } from './store/audit';
+import type { AuditRecord, AuditStore } from './store/audit';
 
 /**
  * The audit trail of a regional subgraph. Every successful write records who (the token's
  * subject), when, which mutation, and the record before and after, in the subsidiary's own
  * database (collection audit_log).
  *
- * Without transactions the entry is written right after the change. A crash between the two
- * leaves the change without its entry; the record itself still names its last writer and time
- * (updatedBy/updatedAt, and a version on initiatives), and an expense recorded with an
- * idempotency key gets its missing entry when the client retries (kit/mutations.ts). If the
- * entry cannot be written, the whole entry is logged on stderr (so it can be replayed) and the
- * mutation answers with an error rather than pretending all went well.
+ * The regional template's writes decide their entry together with their change, in the write
+ * journal (store/journal.ts), so a crash cannot leave a change without its entry. Other writes
+ * (a local extension's, headquarters') write it right after the change; if it cannot be written,
+ * the whole entry is logged on stderr (so it can be replayed) and the mutation answers with an
+ * error rather than pretending all went well.
  */
 
 /** Bookkeeping fields left out of changedFields (they change on every write). */
 const BOOKKEEPING = new Set(['createdAt', 'updatedAt', 'updatedBy', 'version', 'searchText']);
-/** Derived data not worth keeping twice per write. */
-const DERIVED = new Set(['searchText']);
+/** Derived data and the journal's marks (store/journal.ts): not part of what a record says. */
+const DERIVED = new Set(['searchText', 'lastOp', 'pendingOp']);
 
 /** A stored document as plain JSON values: Decimal128 as its decimal string, dates as ISO 8601. */
 export function plainValue(value: unknown): unknown {
@@ -63,11 +62,14 @@ export class AuditTrail {
     private readonly requestId: string | null,
   ) {}
 
-  /** Records a change of one record by the mutation that is running. */
-  async change(entity: string, entityId: string | null, before: object | null, after: object | null): Promise<void> {
-    if (this.action === null) throw new Error('AuditTrail.change called outside a mutation');
+  /**
+   * The entry for a change of one record by the running mutation, for the write journal to keep
+   * with the change; the mutation counts as recorded.
+   */
+  entry(entity: string, entityId: string | null, before: object | null, after: object | null): AuditRecord {
+    if (this.action === null) throw new Error('AuditTrail.entry called outside a mutation');
     this.settled = true;
-    const record = {
+    return {
       at: new Date(),
       actor: this.actor,
       action: this.action,
@@ -78,6 +80,11 @@ export class AuditTrail {
       changedFields: changedFields(snapshot(before), snapshot(after)),
       requestId: this.requestId,
     };
+  }
+
+  /** Records a change of one record by the mutation that is running, right away. */
+  async change(entity: string, entityId: string | null, before: object | null, after: object | null): Promise<void> {
+    const record = this.entry(entity, entityId, before, after);
     try {
       await this.store.append(record);
     } catch (error) {
@@ -89,12 +96,6 @@ export class AuditTrail {
   /** Says that the running mutation changed nothing (an idempotent replay, an archive of an archived record). */
   unchanged(): void {
     this.settled = true;
-  }
-
-  /** Whether a change of the record by the running mutation is already in the trail. */
-  async recorded(entityId: string): Promise<boolean> {
-    if (this.action === null) throw new Error('AuditTrail.recorded called outside a mutation');
-    return this.store.has(entityId, this.action);
   }
 
   /**

@@ -20,7 +20,7 @@ export interface Provenance {
   source: string | null;
 }
 
-export interface InitiativeDocument extends Provenance {
+export interface InitiativeDocument extends Provenance, JournalMarks {
   _id: string; // "IN-I0001"
   title: string;
   description: string;
@@ -42,11 +42,21 @@ export interface InitiativeDocument extends Provenance {
   version: number;
 }
 
-export interface ExpenseDocument extends Provenance {
+/** Bookkeeping of the write journal (store/journal.ts) on every record it writes. */
+export interface JournalMarks {
+  /** The operation that last wrote the record: lets a repeated step tell it already happened. */
+  lastOp?: string;
+  /** The operation holding the record while it changes or deletes it; no other writer touches it meanwhile. */
+  pendingOp?: string;
+}
+
+/**
+ * An expense. Its cause area is its initiative's, read when a report is made, so moving an initiative
+ * to another cause area is one single-document write that every figure follows at once.
+ */
+export interface ExpenseDocument extends Provenance, JournalMarks {
   _id: string; // "IN-X000001"
   initiativeId: string;
-  /** Copied from the initiative so reports group without a join; kept in step on initiative updates. */
-  causeArea: CauseArea;
   date: string; // YYYY-MM-DD, local
   fiscalYear: number; // the subsidiary's own fiscal year
   groupFiscalYear: number; // the group's fiscal year (April–March, named by end year)
@@ -58,7 +68,7 @@ export interface ExpenseDocument extends Provenance {
   currency: string;
   valuationBasis: string;
   description: string;
-  /** The client's idempotency key, when the expense was recorded with one. */
+  /** Set on expenses recorded with a key before every write took one (the key now lives in idempotency_keys). */
   idempotencyKey?: string;
   createdAt: Date;
   updatedAt: Date;
@@ -66,7 +76,7 @@ export interface ExpenseDocument extends Provenance {
 }
 
 /** New registrations in the volunteer database over a period (counts, not people: no personal data). */
-export interface VolunteerRegistrationDocument extends Provenance {
+export interface VolunteerRegistrationDocument extends Provenance, JournalMarks {
   _id: string; // "IN-R000001"
   date: string; // end of the period the count covers
   fiscalYear: number;
@@ -78,10 +88,9 @@ export interface VolunteerRegistrationDocument extends Provenance {
 }
 
 /** People and hours taking part in an initiative's volunteering on a date or period. */
-export interface VolunteerParticipationDocument extends Provenance {
+export interface VolunteerParticipationDocument extends Provenance, JournalMarks {
   _id: string; // "IN-P000001"
   initiativeId: string;
-  causeArea: CauseArea;
   date: string;
   fiscalYear: number;
   groupFiscalYear: number;
@@ -92,22 +101,87 @@ export interface VolunteerParticipationDocument extends Provenance {
   updatedBy: string;
 }
 
-/** A report cell kept up to date on every expense write (see store/rollups.ts). */
+/**
+ * A report cell kept up to date on every expense write (store/rollups.ts): the local-currency total of
+ * one initiative in one group fiscal year and contribution type. `ops` lists the journal operations
+ * already added to it, so that applying one again changes nothing.
+ */
 export interface ReportRollupDocument {
-  _id: string; // "2025|EDUCATION_RESEARCH|CASH"
+  _id: string; // "2025|IN-I0001|CASH"
   groupFiscalYear: number;
-  causeArea: CauseArea;
+  initiativeId: string;
+  contributionType: ContributionType;
+  amount: Decimal128;
+  expenseCount: number;
+  ops: string[];
+}
+
+/** The answer of a write made with a client's idempotency key, kept so that a retry gets it again. */
+export interface IdempotencyKeyDocument {
+  _id: string; // the client's key
+  /** The mutation, without the subsidiary's prefix: "RecordExpense". Absent on keys kept before every write took one. */
+  action?: string;
+  requestHash: string;
+  /** The record the write answered with, as it was then. */
+  result?: Record<string, unknown>;
+  /** Before every write took a key, only RecordExpense did, and kept the id of its expense. */
+  expenseId?: string;
+  createdAt: Date;
+}
+
+/** One document change of a journalled write, replayable by itself (store/journal.ts). */
+export type JournalChange =
+  | { kind: 'insert'; collection: string; document: { _id: string } & Record<string, unknown> }
+  | { kind: 'update'; collection: string; id: string; set: Record<string, unknown>; inc?: Record<string, number> }
+  | { kind: 'delete'; collection: string; id: string };
+
+/** What a journalled write adds to (or takes from) one report cell. */
+export interface JournalDelta {
+  cell: string;
+  groupFiscalYear: number;
+  initiativeId: string;
   contributionType: ContributionType;
   amount: Decimal128;
   expenseCount: number;
 }
 
-/** Reserves an expense id for an idempotency key, so a retried request finds the expense it created. */
-export interface IdempotencyKeyDocument {
-  _id: string; // the client's key
-  expenseId: string;
+/**
+ * A write in progress (store/journal.ts). Prepared: it holds its key and its record, nothing is
+ * changed yet, and it can still be abandoned. Committed: its changes, report-cell deltas and audit
+ * entry are decided and will be applied, by the writer or, after a crash, by whichever process
+ * recovers it; reports count a committed write's deltas until they are in the cells.
+ */
+export interface JournalEntryDocument {
+  _id: string; // the operation's id
+  /** The client's idempotency key, or "op:<_id>" for a write sent without one (unique among entries). */
+  key: string;
+  clientKey: boolean;
+  action: string;
   requestHash: string;
+  state: 'prepared' | 'committed';
+  /** Until then the writer is presumed alive; afterwards any process may finish or abandon the write. */
+  leaseUntil: Date;
+  /** The record held with `pendingOp` while the write decides what to change. */
+  lock: { collection: string; id: string } | null;
+  changes: JournalChange[];
+  deltas: JournalDelta[];
+  audit: AuditEntryDocument | null;
+  /** What the mutation answers with. */
+  result: Record<string, unknown> | null;
   createdAt: Date;
+}
+
+/**
+ * Marks a regional database as holding the subsidiary's dataset. A database without it (never
+ * seeded, wiped, restored empty) is reported missing rather than read as zero spending, and
+ * refuses writes until an operator initialises or restores it.
+ */
+export interface DatasetDocument {
+  _id: typeof DATASET_ID;
+  datasetId: string;
+  subsidiary: string;
+  createdAt: Date;
+  createdBy: string;
 }
 
 /**
@@ -134,6 +208,14 @@ export interface CounterDocument {
   seq: number;
 }
 
+export const DATASET_ID = 'dataset';
+
+/** Which layout the report cells are in; cells of another layout are rebuilt at start-up. */
+export interface RollupFormatDocument {
+  _id: 'rollups';
+  format: number;
+}
+
 export const REGIONAL_COLLECTIONS = {
   initiatives: 'initiatives',
   expenses: 'expenses',
@@ -143,4 +225,6 @@ export const REGIONAL_COLLECTIONS = {
   idempotencyKeys: 'idempotency_keys',
   reportCells: 'report_cells',
   audit: 'audit_log',
+  journal: 'write_journal',
+  meta: 'meta',
 } as const;

@@ -18,7 +18,7 @@ export function createRegionalLoaders(store: RegionalStore) {
     initiative: new DataLoader<string, InitiativeDocument | null>((ids) => store.initiatives.findByIds(ids)),
     expense: new DataLoader<string, ExpenseDocument | null>((ids) => store.expenses.findByIds(ids)),
     expensesOf: perFiscalYear((fiscalYear) => new DataLoader<string, ExpenseDocument[]>((ids) => store.expenses.listByInitiatives(ids, fiscalYear))),
-    totalsOf: perFiscalYear((fiscalYear) => new DataLoader<string, InitiativeExpenseTotals>((ids) => store.expenses.totalsByInitiatives(ids, fiscalYear))),
+    totalsOf: perFiscalYear((fiscalYear) => new DataLoader<string, InitiativeExpenseTotals>((ids) => store.figures.totalsOf(ids, fiscalYear))),
   };
 }
 

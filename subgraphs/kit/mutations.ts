@@ -1,6 +1,5 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import { raise } from '../common/errors';
-import { inTransaction } from '../common/transactions';
 import { fiscalYearOf } from '../common/fiscal-year';
 import { toDecimal128 } from '../common/mongo';
 import { GROUP_FISCAL_CALENDAR, type SubsidiaryConfig } from '../common/registry';
@@ -10,6 +9,7 @@ import type { ExpenseDocument, InitiativeDocument, Outcome, Partner } from './do
 import { REGIONAL_MUTATIONS, regionalMutationName } from './schema';
 import type { ExpenseFields } from './store/expenses';
 import type { InitiativeFields } from './store/initiatives';
+import type { WriteRequest } from './store/writes';
 import {
   LIMITS, countOf, dateInRange, listOf, nonNegativeDecimal, optionalText, ownCurrency, ownId, requiredText, valuation,
 } from './validation';
@@ -111,7 +111,6 @@ function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, cont
   const value = valuation(input, currency, prefix);
   return {
     initiativeId: initiative._id,
-    causeArea: initiative.causeArea,
     date,
     fiscalYear: fiscalYearOf(date, subsidiary.fiscalCalendar),
     groupFiscalYear: fiscalYearOf(date, GROUP_FISCAL_CALENDAR),
@@ -155,114 +154,115 @@ function volunteerDates(date: string, context: RegionalContext) {
   };
 }
 
+/** The client's idempotency key, checked; null when none was sent. */
+function idempotencyKeyOf(value: string | null | undefined): string | null {
+  return value == null ? null : requiredText(value, 'idempotencyKey', LIMITS.idempotencyKeyLength);
+}
+
+/** An earlier answer for this key, if any; otherwise the write. Replays are answered before validation, which may no longer pass. */
+async function once<T>(action: string, asked: WriteRequest, context: RegionalContext, write: () => Promise<T>): Promise<T> {
+  const replayed = await context.store.writes.replayed(action, asked);
+  if (replayed) {
+    context.audit.unchanged();
+    return replayed as T;
+  }
+  return write();
+}
+
 type Resolver = GraphQLFieldResolver<unknown, RegionalContext>;
+type Keyed<T> = T & { idempotencyKey?: string | null };
 
 const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context: RegionalContext) => Promise<unknown>> = {
-  CreateInitiative: async ({ input }: { input: InitiativeInput }, context) => {
-    const created = await context.store.initiatives.create(initiativeFields(input, context), context.actor);
-    await context.audit.change('Initiative', created._id, null, created);
-    return created;
+  CreateInitiative: ({ input, idempotencyKey }: Keyed<{ input: InitiativeInput }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { input } };
+    return once('CreateInitiative', asked, context, () => context.store.writes.createInitiative(initiativeFields(input, context), asked, context));
   },
 
-  UpdateInitiative: async ({ id, changes, expectedVersion }: { id: string; changes: InitiativeChanges; expectedVersion?: number | null }, context) => {
-    const current = await context.store.initiatives.get(ownId(id, context.subsidiary, 'id'));
-    const given = definedOnly(changes);
-    if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'changes must set at least one field', { field: 'changes' });
-    const fields = initiativeFields({ ...current, ...given } as InitiativeInput, context);
-    const changed = Object.fromEntries(Object.keys(given).map((key) => [key, fields[key as keyof InitiativeFields]])) as Partial<InitiativeFields>;
-    // the initiative and the cause area copied on its expenses change together: in one transaction on a
-    // replica set; elsewhere in two idempotent steps, re-synced whenever the cause area is given, so a
-    // retry of a change that stopped half-way repairs the expenses (docs/fault-tolerance.md)
-    const updated = await inTransaction(context.store.db.client, async (session) => {
-      const next = await context.store.initiatives.update(current, changed, expectedVersion ?? current.version, context.actor, session);
-      if (next.causeArea !== current.causeArea || given.causeArea !== undefined) await context.store.expenses.syncCauseArea(next._id, next.causeArea, session);
-      return next;
+  UpdateInitiative: ({ id, changes, expectedVersion, idempotencyKey }: Keyed<{ id: string; changes: InitiativeChanges; expectedVersion?: number | null }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { id, changes, expectedVersion: expectedVersion ?? null } };
+    return once('UpdateInitiative', asked, context, () => {
+      const given = definedOnly(changes);
+      if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'changes must set at least one field', { field: 'changes' });
+      // a new cause area is this one write: every figure reads an expense's cause area from its initiative
+      return context.store.writes.updateInitiative('UpdateInitiative', ownId(id, context.subsidiary, 'id'), (current) => {
+        const fields = initiativeFields({ ...current, ...given } as InitiativeInput, context);
+        const changed = Object.fromEntries(Object.keys(given).map((key) => [key, fields[key as keyof InitiativeFields]])) as Partial<InitiativeFields>;
+        return { changes: changed, expectedVersion: expectedVersion ?? current.version };
+      }, asked, context);
     });
-    await context.audit.change('Initiative', updated._id, current, updated);
-    return updated;
   },
 
-  ArchiveInitiative: async ({ id }: { id: string }, context) => {
-    const current = await context.store.initiatives.get(ownId(id, context.subsidiary, 'id'));
-    if (current.status === 'ARCHIVED') {
-      context.audit.unchanged();
-      return current;
-    }
-    const archived = await context.store.initiatives.update(current, { status: 'ARCHIVED' }, current.version, context.actor);
-    await context.audit.change('Initiative', archived._id, current, archived);
-    return archived;
+  ArchiveInitiative: ({ id, idempotencyKey }: Keyed<{ id: string }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { id } };
+    return once('ArchiveInitiative', asked, context, () =>
+      context.store.writes.updateInitiative('ArchiveInitiative', ownId(id, context.subsidiary, 'id'), (current) =>
+        current.status === 'ARCHIVED' ? null : { changes: { status: 'ARCHIVED' }, expectedVersion: current.version }, asked, context),
+    );
   },
 
-  RecordExpense: async ({ input, idempotencyKey }: { input: ExpenseInput; idempotencyKey?: string | null }, context) => {
-    const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
-    const fields = expenseFields(input, initiative, context, 'input');
-    if (idempotencyKey == null) {
-      const recorded = await context.store.expenses.record(fields, context.actor);
-      await context.audit.change('Expense', recorded._id, null, recorded);
-      return recorded;
-    }
-    const key = requiredText(idempotencyKey, 'idempotencyKey', LIMITS.tagLength * 2);
-    const recorded = await context.store.expenses.recordOnce(key, input, fields, context.actor);
-    // a replay changes nothing, unless the first attempt died before its audit entry: write it now
-    if (await context.audit.recorded(recorded._id)) context.audit.unchanged();
-    else await context.audit.change('Expense', recorded._id, null, recorded);
-    return recorded;
-  },
-
-  CorrectExpense: async ({ id, correction }: { id: string; correction: ExpenseCorrection }, context) => {
-    const current = await context.store.expenses.get(ownId(id, context.subsidiary, 'id'));
-    const given = definedOnly(correction);
-    if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'correction must set at least one field', { field: 'correction' });
-    const base = expenseAsInput(current);
-    // a correction that states the value one way drops the other way's stored parts
-    const toAmount = given.amount !== undefined && given.quantity === undefined && given.unitPrice === undefined;
-    const toQuantity = given.amount === undefined && (given.quantity !== undefined || given.unitPrice !== undefined);
-    const dropped = toAmount ? { quantity: null, unitPrice: null, unit: null } : toQuantity ? { amount: null } : {};
-    const merged: ExpenseInput = { ...base, ...dropped, ...given };
-    const initiative = await context.store.initiatives.get(current.initiativeId);
-    const corrected = await context.store.expenses.replace(current._id, expenseFields(merged, initiative, context, 'correction'), context.actor);
-    await context.audit.change('Expense', corrected._id, current, corrected);
-    return corrected;
-  },
-
-  DeleteExpense: async ({ id }: { id: string }, context) => {
-    const deleted = await context.store.expenses.delete(ownId(id, context.subsidiary, 'id'));
-    await context.audit.change('Expense', deleted._id, deleted, null);
-    return deleted;
-  },
-
-  RecordVolunteerRegistrations: async ({ input }: { input: { date: string; count: number; note?: string | null } }, context) => {
-    const count = countOf(input.count, 'input.count')!;
-    const recorded = await context.store.volunteering.recordRegistrations({
-      ...volunteerDates(input.date, context),
-      count,
-      note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
-      illustrative: false,
-      source: `Recorded by ${context.actor}`,
-      updatedBy: context.actor,
+  RecordExpense: ({ input, idempotencyKey }: Keyed<{ input: ExpenseInput }>, context) => {
+    // the request fingerprint is the input alone, as keys kept before every write took one were made
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: input };
+    return once('RecordExpense', asked, context, async () => {
+      const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
+      return context.store.writes.recordExpense(expenseFields(input, initiative, context, 'input'), asked, context);
     });
-    await context.audit.change('VolunteerRegistration', recorded._id, null, recorded);
-    return recorded;
   },
 
-  RecordVolunteerParticipation: async (
-    { input }: { input: { initiativeId: string; date: string; people: number; hours: string; note?: string | null } },
+  CorrectExpense: ({ id, correction, idempotencyKey }: Keyed<{ id: string; correction: ExpenseCorrection }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { id, correction } };
+    return once('CorrectExpense', asked, context, () => {
+      const given = definedOnly(correction);
+      if (Object.keys(given).length === 0) raise('BAD_USER_INPUT', 'correction must set at least one field', { field: 'correction' });
+      return context.store.writes.correctExpense(ownId(id, context.subsidiary, 'id'), async (current) => {
+        // a correction that states the value one way drops the other way's stored parts
+        const toAmount = given.amount !== undefined && given.quantity === undefined && given.unitPrice === undefined;
+        const toQuantity = given.amount === undefined && (given.quantity !== undefined || given.unitPrice !== undefined);
+        const dropped = toAmount ? { quantity: null, unitPrice: null, unit: null } : toQuantity ? { amount: null } : {};
+        const merged: ExpenseInput = { ...expenseAsInput(current), ...dropped, ...given };
+        const initiative = await context.store.initiatives.get(current.initiativeId);
+        return expenseFields(merged, initiative, context, 'correction');
+      }, asked, context);
+    });
+  },
+
+  DeleteExpense: ({ id, idempotencyKey }: Keyed<{ id: string }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { id } };
+    return once('DeleteExpense', asked, context, () => context.store.writes.deleteExpense(ownId(id, context.subsidiary, 'id'), asked, context));
+  },
+
+  RecordVolunteerRegistrations: ({ input, idempotencyKey }: Keyed<{ input: { date: string; count: number; note?: string | null } }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { input } };
+    return once('RecordVolunteerRegistrations', asked, context, () =>
+      context.store.writes.recordRegistrations({
+        ...volunteerDates(input.date, context),
+        count: countOf(input.count, 'input.count')!,
+        note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
+        illustrative: false,
+        source: `Recorded by ${context.actor}`,
+        updatedBy: context.actor,
+      }, asked, context),
+    );
+  },
+
+  RecordVolunteerParticipation: (
+    { input, idempotencyKey }: Keyed<{ input: { initiativeId: string; date: string; people: number; hours: string; note?: string | null } }>,
     context,
   ) => {
-    const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
-    const recorded = await context.store.volunteering.recordParticipation({
-      ...volunteerDates(input.date, context),
-      initiativeId: initiative._id,
-      causeArea: initiative.causeArea,
-      people: countOf(input.people, 'input.people')!,
-      hours: toDecimal128(nonNegativeDecimal(input.hours, 'input.hours', LIMITS.maxHours, 2)),
-      note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
-      illustrative: false,
-      source: `Recorded by ${context.actor}`,
-      updatedBy: context.actor,
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { input } };
+    return once('RecordVolunteerParticipation', asked, context, async () => {
+      const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
+      return context.store.writes.recordParticipation({
+        ...volunteerDates(input.date, context),
+        initiativeId: initiative._id,
+        people: countOf(input.people, 'input.people')!,
+        hours: toDecimal128(nonNegativeDecimal(input.hours, 'input.hours', LIMITS.maxHours, 2)),
+        note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
+        illustrative: false,
+        source: `Recorded by ${context.actor}`,
+        updatedBy: context.actor,
+      }, asked, context);
     });
-    await context.audit.change('VolunteerParticipation', recorded._id, null, recorded);
-    return recorded;
   },
 };
 

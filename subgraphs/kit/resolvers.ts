@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Decimal } from '../common/decimal';
 import { money } from '../common/money';
 import { fromDecimal128 } from '../common/mongo';
-import { parseReportKey } from '../common/report-key';
+import { parseReportKey, type ReportKey } from '../common/report-key';
 import { scalarResolvers } from '../common/scalars';
 import type { SubsidiaryConfig } from '../common/registry';
 import type { CauseArea, InitiativeStatus } from '../common/catalog';
@@ -10,6 +10,7 @@ import type { RegionalContext } from './context';
 import type { ExpenseDocument, InitiativeDocument, Provenance } from './documents';
 import { regionalTypeNames } from './schema';
 import type { InitiativeExpenseTotals } from './store/expenses';
+import type { ReportFigures } from './store/figures';
 import { LIMITS, fiscalYearArg, optionalText, pageSize, referenceId, requiredText } from './validation';
 import { mutationResolvers } from './mutations';
 import { auditEntryView } from './audit';
@@ -35,6 +36,25 @@ function totalsView(totals: InitiativeExpenseTotals, currency: string) {
   };
 }
 
+interface RegionalReport {
+  id: string;
+  key: ReportKey;
+  /** Read once per report, whichever of its fields are asked. */
+  figures: () => Promise<ReadFigures>;
+}
+
+/** A report's figures as read; without a dataset (never seeded, wiped, restored empty) they are missing, not zero. */
+type ReadFigures =
+  | (Omit<ReportFigures, 'dataset'> & { asOf: string; dataset: { id: string; createdAt: string } })
+  | { asOf: string; dataset: null; cells: null; volunteering: null };
+
+async function reportFigures(store: RegionalContext['store'], key: ReportKey): Promise<ReadFigures> {
+  const asOf = new Date().toISOString();
+  const { dataset, cells, volunteering } = await store.figures.report(key);
+  if (!dataset) return { asOf, dataset: null, cells: null, volunteering: null };
+  return { cells, volunteering, asOf, dataset: { id: dataset.datasetId, createdAt: dataset.createdAt.toISOString() } };
+}
+
 /** The resolvers of the regional template, for one subsidiary. */
 export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolverMap<RegionalContext> {
   const names = regionalTypeNames(subsidiary);
@@ -47,6 +67,12 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
     Initiative: only(names.initiative),
     Expense: only(names.expense),
     SubsidiaryReport: only(names.report),
+
+    Query: {
+      [subsidiary.key]: () => ({ code: subsidiary.code }),
+      [`${subsidiary.key}Initiative`]: (_root: unknown, args: { id?: unknown }, { loaders }: RegionalContext) => loaders.initiative.load(referenceId(args)),
+      [`${subsidiary.key}Expense`]: (_root: unknown, args: { id?: unknown }, { loaders }: RegionalContext) => loaders.expense.load(referenceId(args)),
+    },
 
     [names.subsidiary]: {
       __resolveReference: (reference: { code: string }) => (reference.code === subsidiary.code ? { code: subsidiary.code } : null),
@@ -65,7 +91,7 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
       },
       volunteering: async (_parent: unknown, args: { fiscalYear: number }, { store }: RegionalContext) => {
         const fiscalYear = fiscalYearArg(args.fiscalYear, 'fiscalYear')!;
-        const [row] = await store.volunteering.byYear({ from: fiscalYear, to: fiscalYear }, null);
+        const [row] = await store.volunteering.byYear({ from: fiscalYear, to: fiscalYear }, null, await store.journal.committed());
         return {
           fiscalYear,
           newRegistrations: row?.newRegistrations ?? 0,
@@ -108,16 +134,18 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
     },
 
     [names.report]: {
-      __resolveReference: (reference: { id?: unknown }) => {
+      __resolveReference: (reference: { id?: unknown }, { store }: RegionalContext): RegionalReport | null => {
         const id = referenceId(reference, 200);
         const key = parseReportKey(id);
-        return key.code === subsidiary.code ? { id, key } : null;
+        if (key.code !== subsidiary.code) return null;
+        let read: ReturnType<RegionalReport['figures']> | undefined;
+        return { id, key, figures: () => (read ??= reportFigures(store, key)) };
       },
       currency: () => currency,
-      cells: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>
-        (await store.rollups.read(key)).map((cell) => ({ ...cell, amount: cell.amount.toString() })),
-      volunteering: async ({ key }: { key: ReturnType<typeof parseReportKey> }, _args: unknown, { store }: RegionalContext) =>
-        (await store.volunteering.byYear(key.span, key.causeArea)).map((row) => ({ ...row, hours: row.hours.toString() })),
+      cells: async ({ figures }: RegionalReport) => (await figures()).cells?.map((cell) => ({ ...cell, amount: cell.amount.toString() })) ?? null,
+      volunteering: async ({ figures }: RegionalReport) => (await figures()).volunteering?.map((row) => ({ ...row, hours: row.hours.toString() })) ?? null,
+      asOf: async ({ figures }: RegionalReport) => (await figures()).asOf,
+      dataset: async ({ figures }: RegionalReport) => (await figures()).dataset,
     },
 
     VolunteerRecord: { id: (doc: { _id: string }) => doc._id },

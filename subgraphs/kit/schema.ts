@@ -333,19 +333,39 @@ ${subsidiary.name}'s figures for a consolidated report. The key carries the repo
 type ${names.report} implements SubsidiaryReport @key(fields: "id") ${read} ${cacheFor(CACHE_MAX_AGE.report)} {
   id: ID!
   currency: String
+  "Null when the database holds no dataset (never seeded, wiped or restored empty): the figures are missing, not zero."
   cells: [ReportCell!]
   volunteering: [VolunteeringCell!]
+  "When these figures were read (ISO 8601, UTC)."
+  asOf: String
+  "The dataset the figures come from; null when the database holds none."
+  dataset: DatasetMark
 }
 
+type Query {
+  "${subsidiary.name} read straight from its own subgraph: answers while headquarters' group subgraph is unavailable."
+  ${subsidiary.key}: ${names.subsidiary} ${read}
+  "One of ${subsidiary.name}'s initiatives, from its own subgraph; null when there is no such initiative."
+  ${subsidiary.key}Initiative(id: ID!): ${names.initiative} ${read}
+  "One of ${subsidiary.name}'s expenses, from its own subgraph; null when there is no such expense."
+  ${subsidiary.key}Expense(id: ID!): ${names.expense} ${read}
+}
+
+"""
+Every write takes an optional idempotencyKey (at most 100 characters, one per write the client
+means): the same key with the same request answers what the first one did without applying it
+again, so a write whose answer was lost (OUTCOME_UNKNOWN) is safe to retry; the same key with a
+different request is IDEMPOTENCY_KEY_REUSED.
+"""
 type Mutation {
-  ${mutation('CreateInitiative')}(input: InitiativeInput!): ${names.initiative}! ${write}
-  ${mutation('UpdateInitiative')}(id: ID!, changes: InitiativeChanges!, expectedVersion: Int): ${names.initiative}! ${write}
-  ${mutation('ArchiveInitiative')}(id: ID!): ${names.initiative}! ${write}
+  ${mutation('CreateInitiative')}(input: InitiativeInput!, idempotencyKey: String): ${names.initiative}! ${write}
+  ${mutation('UpdateInitiative')}(id: ID!, changes: InitiativeChanges!, expectedVersion: Int, idempotencyKey: String): ${names.initiative}! ${write}
+  ${mutation('ArchiveInitiative')}(id: ID!, idempotencyKey: String): ${names.initiative}! ${write}
   ${mutation('RecordExpense')}(input: ExpenseInput!, idempotencyKey: String): ${names.expense}! ${write}
-  ${mutation('CorrectExpense')}(id: ID!, correction: ExpenseCorrection!): ${names.expense}! ${write}
-  ${mutation('DeleteExpense')}(id: ID!): DeletedExpense! ${write}
-  ${mutation('RecordVolunteerRegistrations')}(input: VolunteerRegistrationsInput!): VolunteerRecord! ${write}
-  ${mutation('RecordVolunteerParticipation')}(input: VolunteerParticipationInput!): VolunteerRecord! ${write}
+  ${mutation('CorrectExpense')}(id: ID!, correction: ExpenseCorrection!, idempotencyKey: String): ${names.expense}! ${write}
+  ${mutation('DeleteExpense')}(id: ID!, idempotencyKey: String): DeletedExpense! ${write}
+  ${mutation('RecordVolunteerRegistrations')}(input: VolunteerRegistrationsInput!, idempotencyKey: String): VolunteerRecord! ${write}
+  ${mutation('RecordVolunteerParticipation')}(input: VolunteerParticipationInput!, idempotencyKey: String): VolunteerRecord! ${write}
 }
 ${localExtension}`;
 }

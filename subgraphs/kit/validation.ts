@@ -19,6 +19,7 @@ export const LIMITS = {
   outcomes: 50,
   searchWords: 10,
   idLength: 40,
+  idempotencyKeyLength: 100,
   maxAmount: Decimal.parse('1000000000000'),
   maxQuantity: Decimal.parse('1000000000'),
   maxUnitPrice: Decimal.parse('10000000000'),

@@ -93,17 +93,13 @@ describe('every write is in the audit trail', () => {
     expect(latest!.requestId).not.toBe('audit-req-42');
   });
 
-  it('writes an idempotent expense once, and a retry after a lost audit entry writes the entry', async () => {
+  it('writes one entry for an idempotent write, however often it is replayed', async () => {
     const record = `mutation { indiaRecordExpense(idempotencyKey: "audit-key-1", input: { initiativeId: "IN-I0003", date: "2024-07-01", contributionType: CASH, amount: "75", description: "Retried" }) { id } }`;
     const id = (await priya.data(record)).indiaRecordExpense.id;
     const count = await auditCount();
-    await priya.data(record);
+    await Promise.all([priya.data(record), priya.data(record)]);
     expect(await auditCount()).toBe(count);
-    // as if the process had died between the expense and its audit entry
-    await stack.db('india').collection('audit_log').deleteMany({ entityId: id });
-    expect((await priya.data(record)).indiaRecordExpense.id).toBe(id);
-    const entries = await auditOf(id);
-    expect(entries.map((entry) => entry.action)).toEqual(['indiaRecordExpense']);
+    expect((await auditOf(id)).map((entry) => entry.action)).toEqual(['indiaRecordExpense']);
   });
 
   it("records a local extension's writes too (India's CSR mutations), though they do not call the trail themselves", async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useSeededStack } from '../harness/stack';
 
 const stack = useSeededStack('e2e_mutations');
@@ -40,7 +40,8 @@ describe('regional writes through the gateway', () => {
     expect(BigInt(after.groupReport.total.amount)).toBeGreaterThan(BigInt(before.groupReport.total.amount));
     const stored = await stack.db('india').collection('expenses').findOne({ _id: expense.id });
     expect(stored?.amount.toString()).toBe('41998.80');
-    expect(stored?.causeArea).toBeTruthy();
+    // its cause area is its initiative's, read by every report: no copy to fall out of step
+    expect(stored).not.toHaveProperty('causeArea');
   });
 
   it('derives fiscal years from the subsidiary calendar at the boundaries', async () => {
@@ -100,13 +101,23 @@ describe('regional writes through the gateway', () => {
     expect(onArchived.errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
   });
 
-  it('keeps the cause area of expenses in step when the initiative moves', async () => {
-    const { indiaRecordExpense } = await stack.data(RECORD, { input: { initiativeId: 'IN-I0004', date: '2024-05-05', contributionType: 'CASH', amount: '100', description: 'Books' } });
-    await stack.data(`mutation { indiaUpdateInitiative(id: "IN-I0004", changes: { causeArea: INCLUSION_DIVERSITY }) { version } }`);
-    const stored = await stack.db('india').collection('expenses').find({ initiativeId: 'IN-I0004' }).toArray();
-    expect(stored.length).toBeGreaterThan(1);
-    expect(new Set(stored.map((expense) => expense.causeArea))).toEqual(new Set(['INCLUSION_DIVERSITY']));
-    expect(stored.some((expense) => expense._id === indiaRecordExpense.id)).toBe(true);
+  it('moves every expense of an initiative to its new cause area in one write: the breakdown follows at once, the total does not move', async () => {
+    await stack.data(RECORD, { input: { initiativeId: 'IN-I0004', date: '2024-05-05', contributionType: 'CASH', amount: '100', description: 'Books' } });
+    const BREAKDOWN = `{ groupReport(fiscalYear: 2025) { total { amount } byCauseArea { causeArea amount { amount } expenseCount } } }`;
+    const areaOf = async () => (await stack.db('india').collection('initiatives').findOne({ _id: 'IN-I0004' as never }))!.causeArea as string;
+    const from = await areaOf();
+    const moved = (await stack.db('india').collection('expenses').find({ initiativeId: 'IN-I0004', groupFiscalYear: 2025 }).toArray()).length;
+    expect(moved).toBeGreaterThan(1);
+    const before = (await stack.data(BREAKDOWN)).groupReport;
+    const writes = await stack.countCommands(() => stack.data(`mutation { indiaUpdateInitiative(id: "IN-I0004", changes: { causeArea: INCLUSION_DIVERSITY }) { version } }`));
+    const after = (await stack.data(BREAKDOWN)).groupReport;
+    expect(after.total).toEqual(before.total);
+    const count = (report: any, area: string) => report.byCauseArea.find((line: any) => line.causeArea === area)?.expenseCount ?? 0;
+    expect(count(after, 'INCLUSION_DIVERSITY') - count(before, 'INCLUSION_DIVERSITY')).toBe(moved);
+    expect(count(before, from) - count(after, from)).toBe(moved);
+    // the expenses themselves are not touched, whatever their number
+    const touched = writes.get('india')!.filter((event) => ['update', 'findAndModify'].includes(event.commandName) && (event.command as any)[event.commandName] === 'expenses');
+    expect(touched).toEqual([]);
   });
 
   it('records volunteer registrations and participation, visible in the report', async () => {
@@ -167,5 +178,45 @@ describe('bad writes are refused with a code and change nothing', () => {
       expect(result.errors?.[0]?.extensions?.code, mutation).toMatch(/^(BAD_USER_INPUT|WRONG_SUBSIDIARY|GRAPHQL_VALIDATION_FAILED)$/);
     }
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('every regional write takes an idempotency key', () => {
+  const targets: Record<string, string> = {};
+  const initiative = (title: string) => `{ title: "${title}", description: "Keyed", causeArea: ENVIRONMENT, startDate: "2024-04-01" }`;
+  const expense = (amount: string) => `{ initiativeId: "IN-I0002", date: "2024-06-01", contributionType: CASH, amount: "${amount}", description: "Keyed" }`;
+
+  beforeAll(async () => {
+    for (const name of ['update', 'archive']) targets[name] = (await stack.data(`mutation { indiaCreateInitiative(input: ${initiative(`Keyed ${name}`)}) { id } }`)).indiaCreateInitiative.id;
+    for (const name of ['correct', 'delete', 'other']) targets[name] = (await stack.data(`mutation { indiaRecordExpense(input: ${expense('3.00')}) { id } }`)).indiaRecordExpense.id;
+  });
+
+  // each write, and a different request under the same key
+  const WRITES: [action: string, collection: string, write: () => string, other: () => string][] = [
+    ['CreateInitiative', 'initiatives', () => `indiaCreateInitiative(input: ${initiative('Keyed create')}, idempotencyKey: $k) { id version }`, () => `indiaCreateInitiative(input: ${initiative('Keyed other')}, idempotencyKey: $k) { id }`],
+    ['UpdateInitiative', 'initiatives', () => `indiaUpdateInitiative(id: "${targets.update}", changes: { title: "Keyed, renamed" }, idempotencyKey: $k) { id version title }`, () => `indiaUpdateInitiative(id: "${targets.update}", changes: { title: "Other" }, idempotencyKey: $k) { id }`],
+    ['ArchiveInitiative', 'initiatives', () => `indiaArchiveInitiative(id: "${targets.archive}", idempotencyKey: $k) { id status version }`, () => `indiaArchiveInitiative(id: "${targets.update}", idempotencyKey: $k) { id }`],
+    ['RecordExpense', 'expenses', () => `indiaRecordExpense(input: ${expense('11.00')}, idempotencyKey: $k) { id amount { amount } }`, () => `indiaRecordExpense(input: ${expense('12.00')}, idempotencyKey: $k) { id }`],
+    ['CorrectExpense', 'expenses', () => `indiaCorrectExpense(id: "${targets.correct}", correction: { amount: "4.00" }, idempotencyKey: $k) { id amount { amount } }`, () => `indiaCorrectExpense(id: "${targets.correct}", correction: { amount: "5.00" }, idempotencyKey: $k) { id }`],
+    ['DeleteExpense', 'expenses', () => `indiaDeleteExpense(id: "${targets.delete}", idempotencyKey: $k) { id initiativeId }`, () => `indiaDeleteExpense(id: "${targets.other}", idempotencyKey: $k) { id }`],
+    ['RecordVolunteerRegistrations', 'volunteer_registrations', () => `indiaRecordVolunteerRegistrations(input: { date: "2024-06-30", count: 4 }, idempotencyKey: $k) { id }`, () => `indiaRecordVolunteerRegistrations(input: { date: "2024-06-30", count: 5 }, idempotencyKey: $k) { id }`],
+    ['RecordVolunteerParticipation', 'volunteer_participation', () => `indiaRecordVolunteerParticipation(input: { initiativeId: "IN-I0002", date: "2024-06-30", people: 3, hours: "6" }, idempotencyKey: $k) { id }`, () => `indiaRecordVolunteerParticipation(input: { initiativeId: "IN-I0002", date: "2024-06-30", people: 4, hours: "6" }, idempotencyKey: $k) { id }`],
+  ];
+
+  it.each(WRITES)('%s: a repeat with the key answers the first answer and writes nothing more; another request under it is refused', async (action, collection, write, other) => {
+    const key = `every-write-${action}`;
+    const mutation = (fields: string) => `mutation($k: String) { ${fields} }`;
+    const snapshot = async () => [
+      await stack.db('india').collection(collection).find().toArray(),
+      await stack.db('india').collection('audit_log').countDocuments({ action: `india${action}` }),
+    ];
+    const first = await stack.data(mutation(write()), { k: key });
+    const afterFirst = await snapshot();
+    const repeats = await Promise.all([stack.data(mutation(write()), { k: key }), stack.data(mutation(write()), { k: key })]);
+    expect(repeats).toEqual([first, first]);
+    expect(await snapshot()).toEqual(afterFirst);
+    const misused = await stack.query(mutation(other()), { k: key });
+    expect(misused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: key });
+    expect(await snapshot()).toEqual(afterFirst);
   });
 });

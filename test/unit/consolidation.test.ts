@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { Consolidation, arrivedReport } from '../../subgraphs/group/consolidation';
-import type { ArrivedReport, RateQuote } from '../../subgraphs/group/consolidation';
+import { Consolidation, NO_DATASET, arrivedReport } from '../../subgraphs/group/consolidation';
+import type { Arrival, ArrivedReport, MissingReason, RateQuote } from '../../subgraphs/group/consolidation';
 import { formatReportId, parseReportId, reportParams } from '../../subgraphs/group/report-params';
 import type { GroupReportArgs, ReportParams } from '../../subgraphs/group/report-params';
 import type { GoalDocument, GoalMetric } from '../../subgraphs/group/documents';
@@ -35,6 +35,7 @@ function report(code: string, cells: CellInput[], volunteering: VolunteeringInpu
     currency,
     cells: cells.map(([groupFiscalYear, causeArea, contributionType, amount, expenseCount]) => ({ groupFiscalYear, causeArea, contributionType, amount, expenseCount })),
     volunteering: volunteering.map(([groupFiscalYear, newRegistrations, participants, hours]) => ({ groupFiscalYear, newRegistrations, participants, hours })),
+    asOf: `2026-11-30T0${CODES.indexOf(code)}:00:00.000Z`,
   };
 }
 
@@ -72,7 +73,7 @@ function fy2024Reports(): Record<string, ArrivedReport> {
   };
 }
 
-function consolidate(asked: ReportParams, reports: Record<string, ArrivedReport | null>, rates: RateQuote[] = RATES): Consolidation {
+function consolidate(asked: ReportParams, reports: Record<string, Arrival>, rates: RateQuote[] = RATES): Consolidation {
   return new Consolidation(asked, SUBSIDIARIES, CODES.map((code) => reports[code] ?? null), rates);
 }
 
@@ -95,8 +96,14 @@ describe('arrivedReport', () => {
   );
 
   it('keeps a well-formed arrival', () => {
-    const value = { currency: 'INR', cells: [], volunteering: [], extra: true };
-    expect(arrivedReport(value)).toEqual({ currency: 'INR', cells: [], volunteering: [] });
+    const value = { currency: 'INR', cells: [], volunteering: [], asOf: '2026-12-01T00:00:00.000Z', dataset: { id: 'd' }, extra: true };
+    expect(arrivedReport(value)).toEqual({ currency: 'INR', cells: [], volunteering: [], asOf: '2026-12-01T00:00:00.000Z' });
+  });
+
+  it('tells a database without a dataset (read, but no dataset) from a subgraph that did not answer', () => {
+    expect(arrivedReport({ currency: 'INR', cells: null, volunteering: null, asOf: '2026-12-01T00:00:00.000Z', dataset: null })).toBe(NO_DATASET);
+    // the same nulls without asOf are an error's nulls: unavailable
+    expect(arrivedReport({ currency: 'INR', cells: null, volunteering: null, asOf: null, dataset: null })).toBeNull();
   });
 });
 
@@ -106,6 +113,11 @@ describe('Consolidation, complete FY2024 in JPY', () => {
   it('is complete', () => {
     expect(consolidation.complete).toBe(true);
     expect(consolidation.completeness()).toEqual({ complete: true, included: ['JP', 'IN', 'US', 'TH'], missing: [] });
+  });
+
+  it('is as of the earliest of the subsidiaries\' reads, and each line as of its own', () => {
+    expect(consolidation.asOf()).toBe('2026-11-30T00:00:00.000Z');
+    expect(consolidation.bySubsidiaryLines().map((line) => line.asOf)).toEqual(CODES.map((_, index) => `2026-11-30T0${index}:00:00.000Z`));
   });
 
   it('rounds the total once, from the exact sum', () => {
@@ -123,28 +135,28 @@ describe('Consolidation, complete FY2024 in JPY', () => {
         local: { amount: '5000000', currency: 'JPY' },
         converted: { amount: '5000000', currency: 'JPY' },
         ratesUsed: [{ currency: 'JPY', fiscalYear: 2024, rate: '1', source: 'Same currency' }],
-        expenseCount: 5,
+        expenseCount: 5, asOf: '2026-11-30T00:00:00.000Z',
       },
       {
         code: 'IN', name: 'NEC India', available: true,
         local: { amount: '1000.30', currency: 'INR' },
         converted: { amount: '1751', currency: 'JPY' },
         ratesUsed: [{ currency: 'INR', fiscalYear: 2024, rate: '1.75', source: 'Test average INR 2024' }],
-        expenseCount: 1,
+        expenseCount: 1, asOf: '2026-11-30T01:00:00.000Z',
       },
       {
         code: 'US', name: 'NEC America', available: true,
         local: { amount: '100.00', currency: 'USD' },
         converted: { amount: '14460', currency: 'JPY' },
         ratesUsed: [{ currency: 'USD', fiscalYear: 2024, rate: '144.6', source: 'Test average USD 2024' }],
-        expenseCount: 1,
+        expenseCount: 1, asOf: '2026-11-30T02:00:00.000Z',
       },
       {
         code: 'TH', name: 'NEC Platforms Thai', available: true,
         local: { amount: '1000.13', currency: 'THB' },
         converted: { amount: '4151', currency: 'JPY' },
         ratesUsed: [{ currency: 'THB', fiscalYear: 2024, rate: '4.15', source: 'Test average THB 2024' }],
-        expenseCount: 2,
+        expenseCount: 2, asOf: '2026-11-30T03:00:00.000Z',
       },
     ]);
   });
@@ -301,13 +313,14 @@ describe('Consolidation reporting in USD', () => {
 
 describe('Consolidation with a missing subsidiary', () => {
   const fy2024 = params({ fiscalYear: 2024 });
-  const cases: [string, ArrivedReport | null][] = [
-    ['null (the subgraph failed)', null],
-    ['{} (an empty arrival)', arrivedReport({})],
-    ['a currency other than the registry’s', { ...fy2024Reports().IN!, currency: 'USD' }],
+  const cases: [string, Arrival, MissingReason][] = [
+    ['null (the subgraph failed)', null, 'UNAVAILABLE'],
+    ['{} (an empty arrival)', arrivedReport({}), 'UNAVAILABLE'],
+    ['a currency other than the registry’s', { ...fy2024Reports().IN!, currency: 'USD' }, 'CURRENCY_MISMATCH'],
+    ['read from a database without a dataset', NO_DATASET, 'NO_DATASET'],
   ];
 
-  describe.each(cases)('India arrives as %s', (_label, india) => {
+  describe.each(cases)('India arrives as %s', (_label, india, reasonCode) => {
     const reports = { ...fy2024Reports(), IN: india };
     const strict = consolidate(fy2024, reports);
     const partial = consolidate({ ...fy2024, allowPartial: true }, reports);
@@ -317,7 +330,7 @@ describe('Consolidation with a missing subsidiary', () => {
       const completeness = strict.completeness();
       expect(completeness.complete).toBe(false);
       expect(completeness.included).toEqual(['JP', 'US', 'TH']);
-      expect(completeness.missing).toEqual([{ code: 'IN', name: 'NEC India', reason: expect.stringContaining('india') }]);
+      expect(completeness.missing).toEqual([{ code: 'IN', name: 'NEC India', reason: expect.stringMatching(/india/i), reasonCode }]);
     });
 
     it.each([
@@ -350,7 +363,7 @@ describe('Consolidation with a missing subsidiary', () => {
 
     it('shows the missing line as unavailable', () => {
       expect(strict.bySubsidiary().find((line) => line.code === 'IN')).toEqual({
-        code: 'IN', name: 'NEC India', available: false, local: null, converted: null, ratesUsed: [], expenseCount: null,
+        code: 'IN', name: 'NEC India', available: false, local: null, converted: null, ratesUsed: [], expenseCount: null, asOf: null,
       });
     });
   });

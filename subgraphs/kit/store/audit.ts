@@ -29,11 +29,6 @@ export class AuditStore {
     return insertWithNextId(this.db, this.code, 'audit', this.collection, (id): AuditEntryDocument => ({ _id: id, ...record }));
   }
 
-  /** Whether a change of a record by a mutation is already recorded (idempotent retries look it up). */
-  async has(entityId: string, action: string): Promise<boolean> {
-    return (await this.collection.findOne({ entityId, action }, { projection: { _id: 1 } })) !== null;
-  }
-
   /**
    * One page, newest first. The cursor is the id of the last entry shown; ids only grow, so pages
    * stay stable while new entries arrive.

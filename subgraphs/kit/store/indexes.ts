@@ -9,16 +9,24 @@ export const REGIONAL_INDEXES: Record<string, IndexDescription[]> = {
   ],
   [REGIONAL_COLLECTIONS.expenses]: [
     { key: { initiativeId: 1, date: 1, _id: 1 }, name: 'initiative_date' },
-    { key: { groupFiscalYear: 1, causeArea: 1, contributionType: 1 }, name: 'report_cells' },
     { key: { initiativeId: 1, groupFiscalYear: 1 }, name: 'initiative_fiscalYear' },
   ],
-  [REGIONAL_COLLECTIONS.reportCells]: [{ key: { groupFiscalYear: 1, causeArea: 1, contributionType: 1 }, name: 'groupFiscalYear_cell' }],
+  [REGIONAL_COLLECTIONS.reportCells]: [
+    { key: { groupFiscalYear: 1, initiativeId: 1, contributionType: 1 }, name: 'fiscalYear_initiative_type' },
+    { key: { initiativeId: 1, groupFiscalYear: 1 }, name: 'initiative_fiscalYear' },
+  ],
   [REGIONAL_COLLECTIONS.registrations]: [{ key: { groupFiscalYear: 1 }, name: 'groupFiscalYear' }],
   [REGIONAL_COLLECTIONS.participation]: [
-    { key: { groupFiscalYear: 1, causeArea: 1 }, name: 'groupFiscalYear_causeArea' },
+    { key: { groupFiscalYear: 1, initiativeId: 1 }, name: 'groupFiscalYear_initiative' },
     { key: { initiativeId: 1 }, name: 'initiative' },
   ],
   [REGIONAL_COLLECTIONS.audit]: [{ key: { entityId: 1, _id: -1 }, name: 'entity_newest' }],
+  // one entry per idempotency key (a client's, or one made per write): the journal's guard against doing a write twice
+  [REGIONAL_COLLECTIONS.journal]: [
+    { key: { key: 1 }, name: 'key_unique', unique: true },
+    { key: { state: 1 }, name: 'state' },
+    { key: { leaseUntil: 1 }, name: 'leaseUntil' },
+  ],
 };
 
 export async function ensureIndexes(db: Db, indexes: Record<string, IndexDescription[]>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ClientSession, Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { raise } from '../../common/errors';
 import { escapeRegex } from '../../common/mongo';
 import { fiscalYearRange } from '../../common/fiscal-year';
@@ -6,7 +6,6 @@ import { GROUP_FISCAL_CALENDAR, type SubsidiaryConfig } from '../../common/regis
 import type { CauseArea, InitiativeStatus } from '../../common/catalog';
 import { REGIONAL_COLLECTIONS, type InitiativeDocument } from '../documents';
 import { decodeCursor, encodeCursor } from './cursor';
-import { insertWithNextId } from './ids';
 
 export interface InitiativeQuery {
   fiscalYear: number | null;
@@ -21,7 +20,7 @@ export interface InitiativePage {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
 }
 
-export type InitiativeFields = Omit<InitiativeDocument, '_id' | 'searchText' | 'createdAt' | 'updatedAt' | 'updatedBy' | 'version'>;
+export type InitiativeFields = Omit<InitiativeDocument, '_id' | 'searchText' | 'createdAt' | 'updatedAt' | 'updatedBy' | 'version' | 'lastOp' | 'pendingOp'>;
 
 export function searchTextOf(fields: Pick<InitiativeDocument, 'title' | 'description' | 'tags'>): string {
   return [fields.title, fields.description, ...fields.tags].join(' ').toLowerCase();
@@ -44,7 +43,7 @@ export class InitiativeStore {
   private readonly collection: Collection<InitiativeDocument>;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly subsidiary: SubsidiaryConfig,
   ) {
     this.collection = db.collection<InitiativeDocument>(REGIONAL_COLLECTIONS.initiatives);
@@ -88,34 +87,5 @@ export class InitiativeStore {
       totalCount: result?.total[0]?.n ?? 0,
       pageInfo: { endCursor: last ? encodeCursor([last.startDate, last._id]) : null, hasNextPage: nodes.length > first },
     };
-  }
-
-  async create(fields: InitiativeFields, actor: string): Promise<InitiativeDocument> {
-    const now = new Date();
-    return insertWithNextId(this.db, this.subsidiary.code, 'initiative', this.collection, (id) => ({
-      _id: id,
-      ...fields,
-      searchText: searchTextOf(fields),
-      createdAt: now,
-      updatedAt: now,
-      updatedBy: actor,
-      version: 1,
-    }));
-  }
-
-  /** Applies changes if the stored version is still `expectedVersion`; VERSION_CONFLICT otherwise. `session`: inside a transaction. */
-  async update(current: InitiativeDocument, changes: Partial<InitiativeFields>, expectedVersion: number, actor: string, session?: ClientSession): Promise<InitiativeDocument> {
-    const merged = { ...current, ...changes };
-    const updated = await this.collection.findOneAndUpdate(
-      { _id: current._id, version: expectedVersion },
-      { $set: { ...changes, searchText: searchTextOf(merged), updatedAt: new Date(), updatedBy: actor }, $inc: { version: 1 } },
-      { returnDocument: 'after', ...(session ? { session } : {}) },
-    );
-    if (!updated) {
-      raise('VERSION_CONFLICT', `Initiative ${current._id} was changed by someone else (expected version ${expectedVersion}); read it again and retry`, {
-        id: current._id,
-      });
-    }
-    return updated;
   }
 }

@@ -1,46 +1,64 @@
-import type { AnyBulkWriteOperation, ClientSession, Collection, Db, Filter } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type ClientSession, type Collection, type Db, type Filter } from 'mongodb';
 import { Decimal } from '../../common/decimal';
 import { fromDecimal128, toDecimal128 } from '../../common/mongo';
-import type { CauseArea, ContributionType } from '../../common/catalog';
-import { REGIONAL_COLLECTIONS, type ExpenseDocument, type ReportRollupDocument } from '../documents';
-import type { FiscalYearSpan } from './volunteering';
+import type { ContributionType } from '../../common/catalog';
+import { REGIONAL_COLLECTIONS, type ExpenseDocument, type JournalDelta, type ReportRollupDocument, type RollupFormatDocument } from '../documents';
 
-/** The subsidiary's local-currency total of one group fiscal year × cause area × contribution type. */
-export interface ReportCell {
+/** The layout of the cells: 2 = one cell per group fiscal year × initiative × contribution type. */
+export const ROLLUP_FORMAT = 2;
+
+/** The subsidiary's local-currency total of one initiative in one group fiscal year and contribution type. */
+export interface InitiativeCell {
   groupFiscalYear: number;
-  causeArea: CauseArea;
+  initiativeId: string;
   contributionType: ContributionType;
   amount: Decimal;
   expenseCount: number;
 }
 
-export interface ReportScope {
-  span: FiscalYearSpan;
-  causeArea: CauseArea | null;
-  contributionType: ContributionType | null;
-}
-
-type CellKey = Pick<ExpenseDocument, 'groupFiscalYear' | 'causeArea' | 'contributionType'>;
-
-export interface CellDelta extends CellKey {
-  amount: Decimal;
-  expenseCount: number;
-}
+type CellKey = Pick<ExpenseDocument, 'groupFiscalYear' | 'initiativeId' | 'contributionType'>;
 
 export function cellId(key: CellKey): string {
-  return `${key.groupFiscalYear}|${key.causeArea}|${key.contributionType}`;
+  return `${key.groupFiscalYear}|${key.initiativeId}|${key.contributionType}`;
 }
 
 /** What adding (+1) or removing (−1) one expense does to its report cell. */
-export function expenseDelta(expense: CellKey & Pick<ExpenseDocument, 'amount'>, sign: 1 | -1): CellDelta {
+export function expenseDelta(expense: CellKey & Pick<ExpenseDocument, 'amount'>, sign: 1 | -1): JournalDelta {
   const amount = fromDecimal128(expense.amount);
   return {
+    cell: cellId(expense),
     groupFiscalYear: expense.groupFiscalYear,
-    causeArea: expense.causeArea,
+    initiativeId: expense.initiativeId,
     contributionType: expense.contributionType,
-    amount: sign === 1 ? amount : amount.negate(),
+    amount: toDecimal128(sign === 1 ? amount : amount.negate()),
     expenseCount: sign,
   };
+}
+
+/** Deltas summed per cell, without the ones that cancel out (a correction that changes nothing a report sees). */
+export function mergeDeltas(deltas: readonly JournalDelta[]): JournalDelta[] {
+  const merged = new Map<string, { delta: JournalDelta; amount: Decimal }>();
+  for (const delta of deltas) {
+    const previous = merged.get(delta.cell);
+    const amount = fromDecimal128(delta.amount).add(previous?.amount ?? Decimal.ZERO);
+    merged.set(delta.cell, { delta: { ...delta, expenseCount: delta.expenseCount + (previous?.delta.expenseCount ?? 0) }, amount });
+  }
+  return [...merged.values()]
+    .filter(({ delta, amount }) => !amount.isZero() || delta.expenseCount !== 0)
+    .map(({ delta, amount }) => ({ ...delta, amount: toDecimal128(amount) }));
+}
+
+export interface CellFilter {
+  from: number;
+  to: number;
+  /** Only these initiatives (a cause area's); all when absent. */
+  initiativeIds?: readonly string[];
+  contributionType?: ContributionType | null;
+}
+
+/** A cell as read, with the journal operations already in it. */
+export interface StoredCell extends InitiativeCell {
+  ops: readonly string[];
 }
 
 export interface RollupDifference {
@@ -49,108 +67,131 @@ export interface RollupDifference {
   rollup: { amount: string; expenseCount: number };
 }
 
+function isDuplicateKeyOnly(error: unknown): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors.length > 0 && errors.every((writeError) => writeError.code === 11000);
+}
+
 /**
- * Report cells kept up to date on every expense write ($inc, atomic per cell), so a report reads a
- * few dozen documents instead of grouping every expense. `aggregateRaw` is the reference: the
- * same cells grouped from the expenses themselves; `verify` compares the two and `rebuild`
- * replaces the rollups by it (for a first start, after a bulk load, or after a crash between an
- * expense write and its rollup update).
+ * Report cells kept up to date by the write journal (store/journal.ts), so a report reads a few
+ * cells per initiative instead of grouping every expense. Each journal operation is added to a
+ * cell at most once (its id is pushed in the same atomic update), so a step repeated after a
+ * crash changes nothing. `aggregateRaw` is the reference: the same cells grouped from the expenses;
+ * `verify` compares the two and `rebuild` replaces the cells by it.
  */
 export class RollupStore {
   private readonly cells: Collection<ReportRollupDocument>;
   private readonly expenses: Collection<ExpenseDocument>;
+  private readonly meta: Collection<RollupFormatDocument>;
 
   constructor(db: Db) {
     this.cells = db.collection<ReportRollupDocument>(REGIONAL_COLLECTIONS.reportCells);
     this.expenses = db.collection<ExpenseDocument>(REGIONAL_COLLECTIONS.expenses);
+    this.meta = db.collection<RollupFormatDocument>(REGIONAL_COLLECTIONS.meta);
   }
 
-  async apply(deltas: readonly CellDelta[], session?: ClientSession): Promise<void> {
-    const merged = new Map<string, CellDelta>();
-    for (const delta of deltas) {
-      const id = cellId(delta);
-      const previous = merged.get(id);
-      merged.set(id, previous ? { ...delta, amount: previous.amount.add(delta.amount), expenseCount: previous.expenseCount + delta.expenseCount } : delta);
-    }
-    const operations: AnyBulkWriteOperation<ReportRollupDocument>[] = [...merged.entries()]
-      .filter(([, delta]) => !delta.amount.isZero() || delta.expenseCount !== 0)
-      .map(([id, delta]) => ({
-        updateOne: {
-          filter: { _id: id },
-          update: {
-            $inc: { amount: toDecimal128(delta.amount), expenseCount: delta.expenseCount },
-            $setOnInsert: { groupFiscalYear: delta.groupFiscalYear, causeArea: delta.causeArea, contributionType: delta.contributionType },
-          },
-          upsert: true,
+  /** Adds operation `op`'s deltas to their cells, each cell at most once whatever the number of calls. */
+  async applyOnce(op: string, deltas: readonly JournalDelta[], session?: ClientSession): Promise<void> {
+    const operations: AnyBulkWriteOperation<ReportRollupDocument>[] = deltas.map((delta) => ({
+      updateOne: {
+        // a cell that already holds `op` does not match; the upsert then collides with it on _id: already applied
+        filter: { _id: delta.cell, ops: { $ne: op } },
+        update: {
+          $inc: { amount: delta.amount, expenseCount: delta.expenseCount },
+          $push: { ops: op },
+          $setOnInsert: { groupFiscalYear: delta.groupFiscalYear, initiativeId: delta.initiativeId, contributionType: delta.contributionType },
         },
-      }));
-    if (operations.length > 0) await this.cells.bulkWrite(operations, { ordered: false, ...(session ? { session } : {}) });
+        upsert: true,
+      },
+    }));
+    if (operations.length === 0) return;
+    try {
+      await this.cells.bulkWrite(operations, { ordered: false, ...(session ? { session } : {}) });
+    } catch (error) {
+      if (!isDuplicateKeyOnly(error)) throw error;
+    }
   }
 
-  /** Cells in scope, from the rollups; cells emptied by deletions are left out. */
-  async read(scope: ReportScope): Promise<ReportCell[]> {
-    const filter: Filter<ReportRollupDocument> = { groupFiscalYear: { $gte: scope.span.from, $lte: scope.span.to }, expenseCount: { $gt: 0 } };
-    if (scope.causeArea) filter.causeArea = scope.causeArea;
-    if (scope.contributionType) filter.contributionType = scope.contributionType;
-    const documents = await this.cells.find(filter).toArray();
-    return sortCells(documents.map((document) => ({ ...cellKeyOf(document), amount: fromDecimal128(document.amount), expenseCount: document.expenseCount })));
+  /** Forgets operations that are finished (their journal entries are gone): they can no longer be applied twice. */
+  async forget(ops: readonly string[], session?: ClientSession): Promise<void> {
+    if (ops.length > 0) await this.cells.updateMany({ ops: { $in: [...ops] } }, { $pullAll: { ops: [...ops] } }, session ? { session } : {});
+  }
+
+  /** Operations named in some cell, for the journal's sweep. */
+  async remembered(): Promise<string[]> {
+    const rows = await this.cells.find({ 'ops.0': { $exists: true } }, { projection: { ops: 1 } }).toArray();
+    return [...new Set(rows.flatMap((row) => row.ops))];
+  }
+
+  async read(filter: CellFilter): Promise<StoredCell[]> {
+    const query: Filter<ReportRollupDocument> = { groupFiscalYear: { $gte: filter.from, $lte: filter.to } };
+    if (filter.initiativeIds) query.initiativeId = { $in: [...filter.initiativeIds] };
+    if (filter.contributionType) query.contributionType = filter.contributionType;
+    const documents = await this.cells.find(query).toArray();
+    return documents.map((document) => ({ ...keyOf(document), amount: fromDecimal128(document.amount), expenseCount: document.expenseCount, ops: document.ops ?? [] }));
+  }
+
+  /** The cells of some initiatives, all years or one. */
+  async ofInitiatives(ids: readonly string[], fiscalYear: number | null): Promise<StoredCell[]> {
+    const query: Filter<ReportRollupDocument> = { initiativeId: { $in: [...ids] } };
+    if (fiscalYear !== null) query.groupFiscalYear = fiscalYear;
+    const documents = await this.cells.find(query).toArray();
+    return documents.map((document) => ({ ...keyOf(document), amount: fromDecimal128(document.amount), expenseCount: document.expenseCount, ops: document.ops ?? [] }));
   }
 
   /** The same cells grouped from the expenses themselves. */
-  async aggregateRaw(scope?: ReportScope): Promise<ReportCell[]> {
-    const match: Filter<ExpenseDocument> = {};
-    if (scope) {
-      match.groupFiscalYear = { $gte: scope.span.from, $lte: scope.span.to };
-      if (scope.causeArea) match.causeArea = scope.causeArea;
-      if (scope.contributionType) match.contributionType = scope.contributionType;
-    }
+  async aggregateRaw(): Promise<InitiativeCell[]> {
     const rows = await this.expenses
-      .aggregate<{ _id: { groupFiscalYear: number; causeArea: CauseArea; contributionType: ContributionType }; amount: { toString(): string }; count: number }>([
-        { $match: match },
+      .aggregate<{ _id: CellKey; amount: { toString(): string }; count: number }>([
         {
           $group: {
-            _id: { groupFiscalYear: '$groupFiscalYear', causeArea: '$causeArea', contributionType: '$contributionType' },
+            _id: { groupFiscalYear: '$groupFiscalYear', initiativeId: '$initiativeId', contributionType: '$contributionType' },
             amount: { $sum: '$amount' },
             count: { $sum: 1 },
           },
         },
       ])
       .toArray();
-    return sortCells(rows.map(({ _id, amount, count }) => ({ ..._id, amount: fromDecimal128(amount), expenseCount: count })));
+    return rows.map(({ _id, amount, count }) => ({ ...keyOf(_id), amount: fromDecimal128(amount), expenseCount: count }));
   }
 
   async isEmpty(): Promise<boolean> {
     return (await this.cells.countDocuments({}, { limit: 1 })) === 0;
   }
 
-  /** Replaces every rollup by the raw aggregation. Run it while no expense is being written. */
+  /** Whether the cells are in this code's layout (older layouts are rebuilt at start-up). */
+  async isCurrentFormat(): Promise<boolean> {
+    return (await this.meta.findOne({ _id: 'rollups' }))?.format === ROLLUP_FORMAT;
+  }
+
+  /** Replaces every cell by the raw aggregation. Run it while no expense is being written. */
   async rebuild(): Promise<number> {
     const raw = await this.aggregateRaw();
     await this.cells.deleteMany({});
     if (raw.length > 0) {
-      await this.cells.insertMany(
-        raw.map((cell) => ({ _id: cellId(cell), ...cellKeyOf(cell), amount: toDecimal128(cell.amount), expenseCount: cell.expenseCount })),
-      );
+      await this.cells.insertMany(raw.map((cell) => ({ _id: cellId(cell), ...keyOf(cell), amount: toDecimal128(cell.amount), expenseCount: cell.expenseCount, ops: [] })));
     }
+    await this.meta.updateOne({ _id: 'rollups' }, { $set: { format: ROLLUP_FORMAT } }, { upsert: true });
     return raw.length;
   }
 
-  /** Cells where the rollups and the raw aggregation disagree (none when they are equal). */
+  /** Cells where the stored cells and the raw aggregation disagree (none when they are equal). */
   async verify(): Promise<RollupDifference[]> {
-    const [raw, rollups] = await Promise.all([this.aggregateRaw(), this.cells.find().toArray()]);
+    const [raw, stored] = await Promise.all([this.aggregateRaw(), this.cells.find().toArray()]);
     const rawById = new Map(raw.map((cell) => [cellId(cell), cell]));
-    const rollupById = new Map(rollups.filter((cell) => cell.expenseCount !== 0 || !fromDecimal128(cell.amount).isZero()).map((cell) => [cell._id, cell]));
+    const storedById = new Map(stored.filter((cell) => cell.expenseCount !== 0 || !fromDecimal128(cell.amount).isZero()).map((cell) => [cell._id, cell]));
     const differences: RollupDifference[] = [];
-    for (const id of new Set([...rawById.keys(), ...rollupById.keys()])) {
+    for (const id of new Set([...rawById.keys(), ...storedById.keys()])) {
       const fromRaw = rawById.get(id);
-      const fromRollup = rollupById.get(id);
+      const fromStored = storedById.get(id);
       const rawAmount = fromRaw?.amount ?? Decimal.ZERO;
-      const rollupAmount = fromRollup ? fromDecimal128(fromRollup.amount) : Decimal.ZERO;
-      if (rawAmount.compare(rollupAmount) !== 0 || (fromRaw?.expenseCount ?? 0) !== (fromRollup?.expenseCount ?? 0)) {
+      const storedAmount = fromStored ? fromDecimal128(fromStored.amount) : Decimal.ZERO;
+      if (rawAmount.compare(storedAmount) !== 0 || (fromRaw?.expenseCount ?? 0) !== (fromStored?.expenseCount ?? 0)) {
         differences.push({
           cell: id,
           raw: { amount: rawAmount.toString(), expenseCount: fromRaw?.expenseCount ?? 0 },
-          rollup: { amount: rollupAmount.toString(), expenseCount: fromRollup?.expenseCount ?? 0 },
+          rollup: { amount: storedAmount.toString(), expenseCount: fromStored?.expenseCount ?? 0 },
         });
       }
     }
@@ -158,10 +199,6 @@ export class RollupStore {
   }
 }
 
-function cellKeyOf(cell: CellKey): CellKey {
-  return { groupFiscalYear: cell.groupFiscalYear, causeArea: cell.causeArea, contributionType: cell.contributionType };
-}
-
-function sortCells(cells: ReportCell[]): ReportCell[] {
-  return cells.sort((a, b) => a.groupFiscalYear - b.groupFiscalYear || a.causeArea.localeCompare(b.causeArea) || a.contributionType.localeCompare(b.contributionType));
+function keyOf(cell: CellKey): CellKey {
+  return { groupFiscalYear: cell.groupFiscalYear, initiativeId: cell.initiativeId, contributionType: cell.contributionType };
 }
