@@ -4,7 +4,8 @@
  * with its idempotency key (test/harness/crash-points.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { auditEntries, crashReport, runCrashPath, useCrashRig, type CrashPath, type CrashRig } from '../harness/crash-points';
+import { auditEntries, crashReport, runCrashPath, useCrashRig, type CrashPath, type CrashRig, type CrashSummary } from '../harness/crash-points';
+import { jpyTotal } from '../harness/independent-sums';
 
 const rig = useCrashRig('crash_records');
 const FISCAL_YEARS = [2024, 2025];
@@ -95,10 +96,23 @@ const PATHS: CrashPath[] = [
 ];
 
 describe('a crash at any write of any initiative or volunteering write path', () => {
+  const summaries: CrashSummary[] = [];
+
   it.each(PATHS.map((path) => [path.name, path] as const))('%s: records, cells and reports stay true', { timeout: 240_000 }, async (_name, path) => {
     const summary = await runCrashPath(rig, path, FISCAL_YEARS);
+    summaries.push(summary);
     console.info(`[crash points] ${crashReport([summary])}`);
     expect(summary.violations).toEqual([]);
     expect(summary.points).toBeGreaterThanOrEqual(6);
+  });
+
+  it('leaves the consolidated report equal to the independent sum of every subsidiary', { timeout: 60_000 }, async () => {
+    console.info(`[crash points] ${crashReport(summaries)}`);
+    for (const year of FISCAL_YEARS) {
+      const report = await rig.stack.query(`query($year: Int!) { groupReport(fiscalYear: $year) { total { amount partial } volunteering { participants } completeness { complete } } }`, { year });
+      expect(report.errors).toBeUndefined();
+      expect(report.data?.groupReport.total).toEqual({ amount: await jpyTotal((name) => rig.stack.db(name), ['JP', 'IN', 'US', 'TH'], year), partial: false });
+      expect(report.data?.groupReport.completeness).toEqual({ complete: true });
+    }
   });
 });
