@@ -1,22 +1,36 @@
 /**
- * Every server of the benchmark checks bearer tokens, as in production: a fresh HS256 secret per
- * run (AUTH_JWT_SECRET, with an issuer and audience of the benchmark's own) is handed to the
- * gateways' and subgraphs' processes, and one token with the admin role's scopes is minted for
- * the load generators. Both gateways forward it to the subgraphs, which verify it again.
+ * Every server of the benchmark checks bearer tokens and signed subgraph calls, as in production:
+ * a fresh ES256 key pair per run mints one token with the admin role's scopes for the load
+ * generators (the servers get only its public key, AUTH_JWT_PUBLIC_KEY), and a fresh Ed25519
+ * key signs every subgraph call (GATEWAY_SIGNING_KEY for the gateways and the floor's replay,
+ * GATEWAY_PUBLIC_KEYS for the subgraphs). Both gateways forward the token and sign their calls;
+ * the subgraphs verify both.
  */
-import { generateSecret, loadAuthConfig, mintToken } from '../platform/auth';
+import { generateSigningKey, privateJwkText, publicKeySet, type SigningKey } from '../platform/signing-keys';
+import { es256Issuer } from '../platform/token-issuer';
 import { ROLES } from '../subgraphs/common/scopes';
 
 export interface BenchAuth {
-  /** AUTH_* variables for every server process. */
+  /** AUTH_* and GATEWAY_PUBLIC_KEYS for every server process. */
   env: Record<string, string>;
+  /** GATEWAY_SIGNING_KEY: for gateway processes only. */
+  gatewayEnv: Record<string, string>;
+  /** The key the floor's replay signs with, as the gateways do. */
+  signingKey: SigningKey;
   /** The header every benchmark request carries. */
   headers: { authorization: string };
   description: string;
 }
 
 export async function benchAuth(): Promise<BenchAuth> {
-  const env = { AUTH_JWT_SECRET: generateSecret(), AUTH_ISSUER: 'csr-bench', AUTH_AUDIENCE: 'csr-federation' };
-  const token = await mintToken(loadAuthConfig(env), { subject: 'bench', scopes: [...ROLES.admin], ttlSeconds: 12 * 3600 });
-  return { env, headers: { authorization: `Bearer ${token}` }, description: 'JWT (HS256) checked by the gateway and by every subgraph; admin-role token' };
+  const issuer = es256Issuer({ issuer: 'csr-bench', audience: 'csr-federation' });
+  const signingKey = generateSigningKey('bench-gateway');
+  const token = await issuer.mint({ subject: 'bench', scopes: [...ROLES.admin], ttlSeconds: 12 * 3600 });
+  return {
+    env: { ...issuer.verifierEnv, GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey]) },
+    gatewayEnv: { GATEWAY_SIGNING_KEY: privateJwkText(signingKey) },
+    signingKey,
+    headers: { authorization: `Bearer ${token}` },
+    description: 'JWT (ES256) checked by the gateway and by every subgraph, admin-role token; every subgraph call signed (Ed25519, RFC 9421) and verified',
+  };
 }

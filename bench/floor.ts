@@ -11,13 +11,16 @@
  * `replayPlan` sends those recorded bodies stage by stage (a stage's requests in parallel) from
  * `connections` closed loops over keep-alive sockets: its latency is what a gateway with zero
  * own cost would show; what a gateway adds above it is planning, serialising representations,
- * merging results and its HTTP hops.
+ * merging results and its HTTP hops. Like a gateway, the replay signs every request afresh
+ * (the subgraphs refuse a signature used twice); that cost (tens of microseconds) is in the floor.
  */
 import http from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { RequestSigner } from '../platform/request-signing';
+import type { SigningKey } from '../platform/signing-keys';
 import type { LoadResult } from './load';
-import { stockSupergraphSdl } from './stock-gateway';
+import { signCalls, stockSupergraphSdl } from './stock-gateway';
 
 export interface RecordedFetch {
   subgraph: string;
@@ -57,11 +60,13 @@ export async function recordFetches(options: {
   query: string;
   variables?: Record<string, unknown>;
   authorization?: string;
+  /** The gateway's signing key (the subgraphs answer signed calls only). */
+  signingKey?: SigningKey;
 }): Promise<RecordedFetch[][]> {
   const log: RecordedFetch[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: stockSupergraphSdl(options.supergraphPath),
-    buildService: ({ name, url }) => new RecordingDataSource(name, options.subgraphUrls[name] ?? url ?? '', log),
+    buildService: ({ name, url }) => signCalls(new RecordingDataSource(name, options.subgraphUrls[name] ?? url ?? '', log), name, options.signingKey),
   });
   const server = new ApolloServer<{ authorization?: string }>({ gateway });
   await server.start();
@@ -91,15 +96,18 @@ export function stagesOf(fetches: readonly RecordedFetch[]): RecordedFetch[][] {
 
 interface Target {
   url: URL;
+  subgraph: string;
   body: Buffer;
   agent: http.Agent;
 }
 
-function post(target: Target, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function post(target: Target, headers: Record<string, string>, signer: RequestSigner | undefined): Promise<{ status: number; body: string }> {
+  const sent = { ...headers, 'content-type': 'application/json' };
+  const signature = signer ? signer.sign({ method: 'POST', url: target.url.href, headers: sent, body: target.body, target: target.subgraph }) : {};
   return new Promise((resolve, reject) => {
     const request = http.request(
       target.url,
-      { method: 'POST', agent: target.agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': target.body.length } },
+      { method: 'POST', agent: target.agent, headers: { ...sent, ...signature, 'content-length': target.body.length } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -119,7 +127,7 @@ function post(target: Target, headers: Record<string, string>): Promise<{ status
 export async function replayPlan(
   label: string,
   stages: readonly (readonly RecordedFetch[])[],
-  options: { connections: number; seconds: number; amount?: number; headers?: Record<string, string> },
+  options: { connections: number; seconds: number; amount?: number; headers?: Record<string, string>; signingKey?: SigningKey },
 ): Promise<LoadResult> {
   const agents = new Map<string, http.Agent>();
   const agentOf = (url: URL) => {
@@ -130,10 +138,11 @@ export async function replayPlan(
   const targets = stages.map((stage) =>
     stage.map((fetch) => {
       const url = new URL(fetch.url);
-      return { url, body: Buffer.from(fetch.body), agent: agentOf(url) };
+      return { url, subgraph: fetch.subgraph, body: Buffer.from(fetch.body), agent: agentOf(url) };
     }),
   );
   const headers = options.headers ?? {};
+  const signer = options.signingKey ? new RequestSigner(options.signingKey) : undefined;
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
@@ -148,7 +157,7 @@ export async function replayPlan(
       const begin = performance.now();
       let failed = false;
       for (const stage of targets) {
-        const responses = await Promise.allSettled(stage.map((target) => post(target, headers)));
+        const responses = await Promise.allSettled(stage.map((target) => post(target, headers, signer)));
         for (const response of responses) {
           if (response.status === 'rejected') {
             errors += 1;

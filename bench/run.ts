@@ -96,6 +96,7 @@ interface Servers {
 
 async function startServers(options: Options, mongoUri: string, prefix: string, auth: BenchAuth, size: number): Promise<Servers> {
   const common = { NODE_ENV: 'production', ...auth.env };
+  const gateways = { ...common, ...auth.gatewayEnv };
   const children: BenchChild<unknown>[] = [];
   const logFile = (name: string) => path.join(LOG_DIR, `${size}-${name}.log`);
   // one folder per process: Node writes a profile per thread (pino's transport has its own)
@@ -129,7 +130,7 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
         name: 'project gateway',
         script: 'gateway/src/main.ts',
         env: {
-          ...common,
+          ...gateways,
           PORT: String(port),
           HOST: '127.0.0.1',
           SUPERGRAPH_PATH,
@@ -147,7 +148,7 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
       const stack = await spawnServer<{ url: string; subgraphUrls: Record<string, string> }>({
         name: 'project stack',
         script: 'bench/serve-stack.ts',
-        env: { ...common, MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix },
+        env: { ...gateways, MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix },
         logFile: logFile('project-stack'),
         ...profile('project-stack'),
       });
@@ -164,7 +165,7 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
       name: 'project gateway (no response cache)',
       script: 'gateway/src/main.ts',
       env: {
-        ...common,
+        ...gateways,
         PORT: String(noCachePort),
         HOST: '127.0.0.1',
         SUPERGRAPH_PATH,
@@ -180,7 +181,7 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
     const stock = await spawnServer<{ url: string }>({
       name: 'stock gateway',
       script: 'bench/serve-stock.ts',
-      env: { ...common, BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls) },
+      env: { ...gateways, BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls) },
       logFile: logFile('stock-gateway'),
       ...profile('stock-gateway'),
     });
@@ -300,7 +301,7 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     };
 
     // The dashboard's query plan, recorded once, and its stages.
-    const stages = await recordFetches({ supergraphPath: SUPERGRAPH_PATH, subgraphUrls: servers.subgraphUrls, query: DASHBOARD.query, variables: DASHBOARD.variables, authorization: headers.authorization });
+    const stages = await recordFetches({ supergraphPath: SUPERGRAPH_PATH, subgraphUrls: servers.subgraphUrls, query: DASHBOARD.query, variables: DASHBOARD.variables, authorization: headers.authorization, signingKey: auth.signingKey });
     log(`dashboard plan: ${stages.map((stage) => `[${stage.map((fetch) => `${fetch.subgraph} ${describeFetch(fetch)}`).join(', ')}]`).join(' → ')}`);
 
     // Warm-up (JIT, connection pools, query plan caches, the MongoDB server's caches), and how
@@ -323,11 +324,11 @@ async function measureSize(size: number, options: Options, client: MongoClient, 
     // the response cache answers in about a millisecond: its runs are sized from its own pace
     const cachedPilot = await dashboardLoad('pilot cached', projectUrl, 1, { amount: 20 })();
     const singleCached = Math.max(0.05, percentile(cachedPilot.latencies, 0.5));
-    await replayPlan('warm-up floor', stages, { connections, seconds: 60, amount: 3 * connections, headers });
+    await replayPlan('warm-up floor', stages, { connections, seconds: 60, amount: 3 * connections, headers, signingKey: auth.signingKey });
 
     const floor = (label: string, replayed: readonly (readonly RecordedFetch[])[], connectionCount: number, amount: number, seconds = 300): Timed => ({
       gateway: null,
-      run: () => replayPlan(label, replayed, { connections: connectionCount, seconds, amount, headers }),
+      run: () => replayPlan(label, replayed, { connections: connectionCount, seconds, amount, headers, signingKey: auth.signingKey }),
     });
     // throughput: `duration` seconds each at the warm-up's rate, in slices of ~5 s with at least 3 requests per connection
     const throughputAmount = Math.max(3 * connections, Math.round(duration * rate));

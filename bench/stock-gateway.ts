@@ -6,6 +6,9 @@
  * formatting). Only the Authorization header is passed on, so that it does the same work as the
  * project gateway when auth is on.
  *
+ * The subgraphs answer calls signed by a gateway only (platform/request-signing.ts): the stock data
+ * source's own fetcher is wrapped to add the signature, as any gateway in front of them must.
+ *
  * One change to the supergraph is unavoidable: composition links @requiresScopes `for: SECURITY`,
  * and Apollo Gateway refuses to serve a security feature it cannot enforce. The subgraphs check
  * tokens and scopes themselves, so the stock set-up serves the supergraph with that purpose
@@ -15,9 +18,23 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { RequestSigner } from '../platform/request-signing';
+import type { SigningKey } from '../platform/signing-keys';
 
 export interface StockContext {
   authorization?: string;
+}
+
+/** Wraps a data source's fetcher so that every call carries the gateway's signature. */
+export function signCalls<T extends RemoteGraphQLDataSource<never>>(dataSource: T, service: string, key: SigningKey | undefined): T {
+  if (!key) return dataSource;
+  const signer = new RequestSigner(key);
+  const fetcher = dataSource.fetcher;
+  const signed = (url: string, init: Parameters<Fetcher>[1] = {}) =>
+    fetcher(url, { ...init, headers: { ...init.headers, ...signer.sign({ method: init.method ?? 'POST', url, headers: { ...init.headers }, body: init.body as string | undefined, target: service }) } });
+  dataSource.fetcher = signed as Fetcher;
+  return dataSource;
 }
 
 /** The stock data source (make-fetch-happen, its defaults), forwarding the caller's Authorization header. */
@@ -32,6 +49,8 @@ export interface StockGatewayOptions {
   supergraphPath: string;
   /** Running subgraph URLs by subgraph name; they replace the URLs written in the supergraph. */
   subgraphUrls: Record<string, string>;
+  /** The key subgraph calls are signed with (GATEWAY_SIGNING_KEY). */
+  signingKey?: SigningKey;
   host?: string;
   port?: number;
 }
@@ -46,10 +65,10 @@ export function stockSupergraphSdl(supergraphPath: string): string {
   return readFileSync(supergraphPath, 'utf8').replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/[^"]+")\s*,\s*for:\s*SECURITY\s*\)/g, '$1)');
 }
 
-export function createStockApolloServer(options: Pick<StockGatewayOptions, 'supergraphPath' | 'subgraphUrls'>): ApolloServer<StockContext> {
+export function createStockApolloServer(options: Pick<StockGatewayOptions, 'supergraphPath' | 'subgraphUrls' | 'signingKey'>): ApolloServer<StockContext> {
   const gateway = new ApolloGateway({
     supergraphSdl: stockSupergraphSdl(options.supergraphPath),
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: options.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) => signCalls(new ForwardingDataSource({ url: options.subgraphUrls[name] ?? url }), name, options.signingKey),
   });
   return new ApolloServer<StockContext>({ gateway });
 }

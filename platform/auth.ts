@@ -1,26 +1,34 @@
 /**
  * Bearer-token authentication shared by the gateway and every subgraph: one configuration read
- * from the environment, one verifier (jose), one way to mint development tokens.
+ * from the environment, one verifier (jose). Services only verify: minting is the identity
+ * provider's job (platform/token-issuer.ts for development).
  *
- *   AUTH_JWT_SECRET        HS256 shared secret (at least 32 characters)
- *   AUTH_JWKS_URL          JWKS endpoint of an identity provider (RS256 / ES256 keys)
- *   AUTH_ISSUER            expected `iss` (required in production)
- *   AUTH_AUDIENCE          expected `aud` (required in production)
- *   AUTH_ALLOW_ANONYMOUS   local demo only: requests without a token act as "anonymous" with
- *                          AUTH_ANONYMOUS_SCOPES (default "group:read"); refused in production
- *   AUTH_CLOCK_TOLERANCE_S leeway on exp/nbf, default 30
+ *   AUTH_JWKS_URL            JWKS endpoint of an identity provider (RS256 / ES256 keys); production's choice
+ *   AUTH_JWT_PUBLIC_KEY      the identity provider's public key(s) without an endpoint: a JWKS, a JWK or a PEM
+ *   AUTH_JWT_SECRET          HS256 shared secret (at least 32 characters): whoever verifies can also mint
+ *                            tokens (one trust domain); refused in production unless AUTH_ALLOW_SHARED_SECRET=true
+ *   AUTH_ISSUER              expected `iss` (required in production)
+ *   AUTH_AUDIENCE            expected `aud` (required in production)
+ *   AUTH_ALLOW_ANONYMOUS     local demo only: requests without a token act as "anonymous" with
+ *                            AUTH_ANONYMOUS_SCOPES (default "group:read"); refused in production
+ *   AUTH_CLOCK_TOLERANCE_S   leeway on exp/nbf, default 30
  *
- * Authentication is enabled when a secret or a JWKS URL is configured. A token must carry `sub`
- * and `exp`; its scopes are read from `scope` (space-separated) or `scp` (array or string).
+ * Authentication is enabled when a JWKS URL, a public key or a secret is configured. A token must
+ * carry `exp` and a `sub` that is a string of 1 to 200 printable characters; its scopes are read
+ * from `scope` (a space-separated string) or `scp` (a string or a list of strings), every scope a
+ * well-formed scope token (RFC 6749 §3.3). Anything else is refused with a message saying which claim.
  */
 import { randomBytes } from 'node:crypto';
-import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { TokenKeyError, parseTokenPublicKeys, selectTokenKey, type TokenVerificationKey } from './token-keys';
 
 export interface AuthConfig {
   /** HS256 shared secret; null when tokens are verified with a JWKS only. */
   secret: Uint8Array | null;
   /** JWKS URL for RS256/ES256 tokens of an identity provider. */
   jwksUrl: string | null;
+  /** The identity provider's public keys, given directly (AUTH_JWT_PUBLIC_KEY); null without. */
+  publicKeys: readonly TokenVerificationKey[] | null;
   issuer: string;
   audience: string;
   /** Local demo only: a request without a token acts as "anonymous" with `anonymousScopes`. */
@@ -47,9 +55,11 @@ export const DEVELOPMENT_AUDIENCE = 'csr-federation';
 export const HS256_MIN_SECRET_LENGTH = 32;
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'];
 const MAX_TOKEN_LENGTH = 8_192;
-const MAX_SUBJECT_LENGTH = 200;
+export const MAX_SUBJECT_LENGTH = 200;
 const MAX_SCOPES = 100;
 const MAX_SCOPE_LENGTH = 200;
+/** A scope token of RFC 6749 §3.3: printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 function envFlag(value: string | undefined, name: string): boolean {
   if (value === undefined || value === '') return false;
@@ -59,7 +69,7 @@ function envFlag(value: string | undefined, name: string): boolean {
 }
 
 export function authEnabled(config: AuthConfig): boolean {
-  return config.secret !== null || config.jwksUrl !== null;
+  return config.secret !== null || config.jwksUrl !== null || config.publicKeys !== null;
 }
 
 /** Parses the AUTH_* variables once; throws AuthConfigError with a clear message on a bad value. */
@@ -80,7 +90,24 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AuthConfigError(`AUTH_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
     if (production && url.protocol !== 'https:') throw new AuthConfigError('AUTH_JWKS_URL must use https in production');
   }
-  const enabled = secretText !== null || jwksUrl !== null;
+  let publicKeys: TokenVerificationKey[] | null = null;
+  if (env.AUTH_JWT_PUBLIC_KEY?.trim()) {
+    try {
+      publicKeys = parseTokenPublicKeys(env.AUTH_JWT_PUBLIC_KEY);
+    } catch (error) {
+      if (error instanceof TokenKeyError) throw new AuthConfigError(error.message);
+      throw error;
+    }
+  }
+  if (production && env.AUTH_JWT_PRIVATE_KEY?.trim()) {
+    throw new AuthConfigError('AUTH_JWT_PRIVATE_KEY is set: a service must not hold the key that mints tokens; give it AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY and keep the private key with the identity provider');
+  }
+  if (production && secretText !== null && !envFlag(env.AUTH_ALLOW_SHARED_SECRET, 'AUTH_ALLOW_SHARED_SECRET')) {
+    throw new AuthConfigError(
+      'AUTH_JWT_SECRET (HS256) lets every service that verifies tokens also mint them, for anyone with any scope: in production use AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY, or set AUTH_ALLOW_SHARED_SECRET=true to accept one trust domain',
+    );
+  }
+  const enabled = secretText !== null || jwksUrl !== null || publicKeys !== null;
   if (production && enabled && (!env.AUTH_ISSUER?.trim() || !env.AUTH_AUDIENCE?.trim())) {
     throw new AuthConfigError('AUTH_ISSUER and AUTH_AUDIENCE must be set in production');
   }
@@ -93,6 +120,7 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
   return {
     secret: secretText === null ? null : new TextEncoder().encode(secretText),
     jwksUrl,
+    publicKeys,
     issuer: env.AUTH_ISSUER?.trim() || DEVELOPMENT_ISSUER,
     audience: env.AUTH_AUDIENCE?.trim() || DEVELOPMENT_AUDIENCE,
     allowAnonymous,
@@ -101,25 +129,49 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
   };
 }
 
-/** A fresh random HS256 secret as text, for development stacks and tests. */
+/** A fresh random HS256 secret as text (AUTH_JWT_SECRET: one trust domain, see the header). */
 export function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The environment variables that reproduce a configuration's HS256 settings (for printing). */
-export function secretText(config: AuthConfig): string | null {
-  return config.secret ? new TextDecoder().decode(config.secret) : null;
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** C0 and C1 controls, DEL, and the line and paragraph separators: nothing a log line or an audit entry should hold. */
+function isControl(character: string): boolean {
+  const code = character.codePointAt(0)!;
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+
+/** The token's subject: a string of 1 to MAX_SUBJECT_LENGTH printable characters (it becomes the audit trail's actor). */
+function subjectOf(payload: JWTPayload): string {
+  const subject: unknown = payload.sub;
+  if (typeof subject !== 'string') throw new AuthenticationError(`The token's "sub" claim must be a string, not ${describe(subject)}`);
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) throw new AuthenticationError(`The token's subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
+  if ([...subject].some((character) => isControl(character))) throw new AuthenticationError("The token's subject holds control characters");
+  return subject;
+}
+
+function scopeList(value: unknown, claim: 'scope' | 'scp'): string[] {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (claim === 'scp' && Array.isArray(value)) {
+    if (value.some((item) => typeof item !== 'string')) throw new AuthenticationError('The token\'s "scp" claim must list strings only');
+    return value as string[];
+  }
+  throw new AuthenticationError(claim === 'scope' ? 'The token\'s "scope" claim must be a space-separated string' : 'The token\'s "scp" claim must be a string or a list of strings');
 }
 
 function scopesOf(payload: JWTPayload): Set<string> {
-  const raw: unknown[] = [];
-  if (typeof payload.scope === 'string') raw.push(...payload.scope.split(/\s+/));
-  if (Array.isArray(payload.scp)) raw.push(...(payload.scp as unknown[]));
-  else if (typeof payload.scp === 'string') raw.push(...payload.scp.split(/\s+/));
-  const scopes = raw.filter((scope): scope is string => typeof scope === 'string' && scope.length > 0);
+  const scopes = [...scopeList(payload.scope, 'scope'), ...scopeList(payload.scp, 'scp')];
   if (scopes.length > MAX_SCOPES || scopes.some((scope) => scope.length > MAX_SCOPE_LENGTH)) {
     throw new AuthenticationError('The token carries too many or too long scopes');
   }
+  const malformed = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
+  if (malformed !== undefined) throw new AuthenticationError(`The token carries a malformed scope ${JSON.stringify(malformed.slice(0, 40))}: scopes are printable ASCII without spaces, quotes or backslashes`);
   return new Set(scopes);
 }
 
@@ -143,13 +195,18 @@ export type Authenticator = (authorization: string | undefined) => Promise<Princ
 
 /**
  * Verifies the Authorization header of a request: signature (HS256 with the secret, RS256/ES256
- * with the JWKS), expiry, issuer and audience. Throws AuthenticationError with a safe message.
+ * with the public keys or the JWKS), expiry, issuer, audience and the claims' types. Throws
+ * AuthenticationError with a safe message.
  */
 export function createAuthenticator(config: AuthConfig): Authenticator {
   const jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 }) : null;
-  const algorithms = [...(config.secret ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
+  const localAlgorithms = [...new Set((config.publicKeys ?? []).map((key) => key.alg))];
+  const algorithms = [...new Set([...(config.secret ? ['HS256'] : []), ...localAlgorithms, ...(jwks ? ASYMMETRIC_ALGORITHMS : [])])];
   const key: JWTVerifyGetKey = (header, token) => {
     if (header.alg === 'HS256' && config.secret) return config.secret;
+    const local = (config.publicKeys ?? []).filter((candidate) => candidate.alg === header.alg);
+    // a kid the local keys name, or no JWKS to ask: the local keys decide
+    if (local.length > 0 && (!jwks || local.some((candidate) => candidate.kid === header.kid || candidate.kid === null))) return selectTokenKey(local, header);
     if (jwks && ASYMMETRIC_ALGORITHMS.includes(header.alg)) return jwks(header, token);
     throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
   };
@@ -171,37 +228,9 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
         clockTolerance: config.clockToleranceSeconds,
         requiredClaims: ['sub', 'exp'],
       });
-      const subject = payload.sub ?? '';
-      if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) throw new AuthenticationError(`The token's subject must be 1 to ${MAX_SUBJECT_LENGTH} characters`);
-      return { subject, scopes: scopesOf(payload), anonymous: false };
+      return { subject: subjectOf(payload), scopes: scopesOf(payload), anonymous: false };
     } catch (error) {
       throw new AuthenticationError(reason(error));
     }
   };
-}
-
-export interface MintOptions {
-  subject: string;
-  scopes: readonly string[];
-  /** Lifetime in seconds (default one hour); negative gives an already expired token. */
-  ttlSeconds?: number;
-  issuer?: string;
-  audience?: string;
-  /** Signs with another secret than the configuration's (tests forge tokens with it). */
-  secret?: Uint8Array;
-}
-
-/** Mints an HS256 token the configuration accepts (development, scripts and tests). */
-export async function mintToken(config: AuthConfig, options: MintOptions): Promise<string> {
-  const secret = options.secret ?? config.secret;
-  if (!secret) throw new AuthConfigError('Minting a token needs an HS256 secret (AUTH_JWT_SECRET)');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ scope: options.scopes.join(' ') })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(options.subject)
-    .setIssuer(options.issuer ?? config.issuer)
-    .setAudience(options.audience ?? config.audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.ttlSeconds ?? 3_600))
-    .sign(secret);
 }

@@ -10,7 +10,10 @@
  *   - the directive on the type it returns (a protected type is protected wherever it is reached);
  *   - on an interface field, what the field needs on every implementation.
  * `_entities` needs what each representation's type needs (its return type, the union of every
- * entity, is not counted). Meta-fields (`__typename`, introspection) need nothing here.
+ * entity, is not counted), whatever form the representations take: a literal list, a variable, a
+ * list of variables, a variable's default value. A representation whose type cannot be told (no
+ * `__typename`, a type the schema lacks, not an object) needs what every entity type needs: the
+ * check fails closed. Meta-fields (`__typename`, introspection) need nothing here.
  * A subgraph may fail closed on mutations: `unannotatedMutations` is what a Mutation field without
  * a directive of its own needs (`[]`, any of nothing, refuses it).
  */
@@ -29,6 +32,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  valueFromASTUntyped,
 } from 'graphql';
 
 // Schemas reach this module from Apollo, built by graphql's CommonJS copy, while the project's own
@@ -205,7 +209,8 @@ export class ScopePolicy {
           if (name.startsWith('__') || !field) continue; // meta-fields; unknown fields fail validation
           refusal = refuse(`${parent.name}.${name}`, this.fieldRequirements(parent as GraphQLCompositeType, name));
           if (!refusal && parent === this.schema.getQueryType() && name === '_entities') {
-            refusal = this.entitiesRefusal(selection.arguments?.find((arg) => arg.name.value === 'representations')?.value, variables, refuse);
+            const representations = selection.arguments?.find((arg) => arg.name.value === 'representations')?.value;
+            refusal = this.entitiesRefusal(representations, effectiveVariables(operation, variables), field, refuse);
           }
           if (!refusal && selection.selectionSet) refusal = walk(selection.selectionSet, namedType(field.type));
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -227,32 +232,40 @@ export class ScopePolicy {
     return root ? walk(operation.selectionSet, root) : null;
   }
 
-  /** `_entities` needs what each representation's type needs. */
+  /** `_entities` needs what each representation's type needs; an unknown type, what every entity type needs. */
   private entitiesRefusal(
     argument: ValueNode | undefined,
     variables: Record<string, unknown>,
+    field: GraphQLField<unknown, unknown>,
     refuse: (coordinate: string, requirements: readonly ScopeRequirement[]) => ScopeRefusal | null,
   ): ScopeRefusal | null {
-    let typeNames: unknown[] = [];
-    if (argument?.kind === Kind.VARIABLE) {
-      const value = variables[argument.name.value];
-      typeNames = (Array.isArray(value) ? value : [value]).map((representation) => (representation as { __typename?: unknown } | null)?.__typename);
-    } else if (argument?.kind === Kind.LIST || argument?.kind === Kind.OBJECT) {
-      const items = argument.kind === Kind.LIST ? argument.values : [argument];
-      typeNames = items.map((item) => {
-        const typename = item.kind === Kind.OBJECT ? item.fields.find((field) => field.name.value === '__typename')?.value : undefined;
-        if (typename?.kind === Kind.STRING) return typename.value;
-        if (typename?.kind === Kind.VARIABLE) return variables[typename.name.value];
-        return undefined;
-      });
+    // the argument as GraphQL will coerce it: variables (or their defaults) put in, a single value as a list of one
+    const value = argument ? valueFromASTUntyped(argument, variables) : undefined;
+    const representations = Array.isArray(value) ? value : [value];
+    const typeNames = new Set<string | null>();
+    for (const representation of representations) {
+      const typename = typeof representation === 'object' && representation !== null ? (representation as { __typename?: unknown }).__typename : undefined;
+      const type = typeof typename === 'string' ? this.schema.getType(typename) : undefined;
+      typeNames.add(type ? type.name : null);
     }
-    for (const typeName of new Set(typeNames)) {
-      const type = typeof typeName === 'string' ? this.schema.getType(typeName) : undefined;
-      const refusal = type ? refuse(type.name, this.typeRequirements(type)) : null;
+    for (const typeName of typeNames) {
+      // fail closed: a representation of no known type needs what any entity of `_entities` could need
+      const requirements = typeName === null ? this.typeRequirements(namedType(field.type)) : this.typeRequirements(this.schema.getType(typeName)!);
+      const refusal = refuse(typeName ?? 'Query._entities', requirements);
       if (refusal) return refusal;
     }
     return null;
   }
+}
+
+/** The operation's variables as execution sees them: the given values, else each variable's default. */
+function effectiveVariables(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const effective: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (effective[name] === undefined && definition.defaultValue) effective[name] = valueFromASTUntyped(definition.defaultValue, {});
+  }
+  return effective;
 }
 
 /** The message the gateway and subgraphs refuse an operation with (code FORBIDDEN, HTTP 403). */

@@ -1,17 +1,35 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits';
+import { requestScope } from './logger';
 import { observeRequest, type Observability } from './observability';
 
 /** Answers a request outside GraphQL (health, readiness, metrics); returns false to pass it on. */
 export type Route = (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 
-export interface GraphQLHttpOptions<TContext extends BaseContext> {
+/**
+ * Who a GraphQL request comes from, established in two steps: `admit` before its body is read (the
+ * bearer token, say: a refused caller sends no megabyte first), `verifyBody` once the raw body is
+ * in and before it is parsed (a signature over its digest, say). Both refuse by throwing a
+ * GraphQLError with `extensions.code` and `extensions.http` (status, headers).
+ */
+export interface RequestGate<TAdmitted> {
+  admit(request: IncomingMessage): Promise<TAdmitted>;
+  verifyBody?(request: IncomingMessage, body: Buffer, admitted: TAdmitted): Promise<TAdmitted>;
+}
+
+export interface GraphQLHttpOptions<TContext extends BaseContext, TAdmitted> {
   apollo: ApolloServer<TContext>;
-  context: (request: IncomingMessage) => Promise<TContext>;
+  /** Who may send a request (default: anyone; `admitted` is then undefined). */
+  gate?: RequestGate<TAdmitted>;
+  context: (request: IncomingMessage, admitted: TAdmitted) => Promise<TContext>;
   routes?: Route[];
   /** Requests with a larger body are refused with 413 before any parsing. */
   maxBodyBytes?: number;
+  /** Header and body timeouts, connection cap (platform/http-limits.ts). */
+  limits?: HttpLimits;
   path?: string;
   /** JSON request logs with a request id, and Prometheus metrics (platform/observability.ts). */
   observability?: Observability;
@@ -20,42 +38,97 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The operational port's base URL (METRICS_PORT, platform/ops-access.ts), when there is one. */
+  opsUrl?: string;
   close(): Promise<void>;
 }
 
 class BodyTooLargeError extends Error {}
+class BodyTimeoutError extends Error {}
 
-async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+/** Reads the body, at most `limit` bytes and within `timeoutMs` of the headers having arrived. */
+async function readBody(request: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => finish(new BodyTimeoutError()), timeoutMs);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      request.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return finish(new BodyTooLargeError());
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    // the client went away before the body ended
+    const onClose = () => finish(new Error('request aborted'));
+    request.on('data', onData).once('end', onEnd).once('error', finish).once('close', onClose);
+  });
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
-function graphQLError(response: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(response, status, { errors: [{ message, extensions: { code } }] });
+function graphQLError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(response, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
+/** Answers a gate's refusal as Apollo would have: its message and extensions (without `http`), its status and headers. */
+function sendRefusal(response: ServerResponse, error: GraphQLError): void {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> }; code?: unknown };
+  const scope = requestScope.getStore();
+  if (scope) {
+    scope.errorCodes = [String(extensions.code ?? 'UNKNOWN')];
+    scope.hasData = false;
+  }
+  const headers = Object.fromEntries(http?.headers ?? []);
+  sendJson(response, http?.status ?? 400, { errors: [{ message: error.message, extensions }] }, headers);
+}
+
+/** The request has not been read to its end: answer, then close the connection rather than drain what may never come. */
+function closeAfter(response: ServerResponse, send: () => void): void {
+  response.shouldKeepAlive = false;
+  send();
 }
 
 /** Servers closing gracefully: they answer /ready with 503 and ask clients to drop keep-alive connections. */
 const draining = new WeakSet<Server>();
 
+/** How often Node checks header and request timeouts: often enough for short timeouts to bite on time. */
+function checkingInterval(limits: HttpLimits): number {
+  return Math.max(100, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.bodyTimeoutMs) / 4)));
+}
+
+/** A node:http server with the limits applied: header timeout, whole-request backstop, connection cap. */
+export function createLimitedServer(limits: HttpLimits, listener: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      // the body has its own timer (readBody); this is the backstop for what reads no body
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs + 1_000,
+      connectionsCheckingInterval: checkingInterval(limits),
+    },
+    listener,
+  );
+  server.maxConnections = limits.maxConnections;
+  return server;
+}
+
 /** Serves an Apollo Server over node:http, with extra routes before GraphQL. */
-export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
-  const { apollo, context, routes = [], maxBodyBytes = 1_048_576, path = '/graphql', observability = {} } = options;
-  const server: Server = createServer((request, response) => observeRequest(request, response, path, observability, () => handle(request, response)));
+export function createGraphQLHttpServer<TContext extends BaseContext, TAdmitted>(options: GraphQLHttpOptions<TContext, TAdmitted>): Server {
+  const { apollo, gate = { admit: async () => undefined as TAdmitted }, context, routes = [], maxBodyBytes = 1_048_576, limits = DEFAULT_HTTP_LIMITS, path = '/graphql', observability = {} } = options;
+  const server: Server = createLimitedServer(limits, (request, response) => observeRequest(request, response, path, observability, () => handle(request, response)));
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let bodyRead = request.method === 'GET' || request.method === 'HEAD';
     try {
       if (draining.has(server)) {
         response.setHeader('connection', 'close');
@@ -72,8 +145,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
       let body: unknown = undefined;
+      let admitted: () => Promise<TAdmitted>;
       if (request.method === 'POST') {
-        const text = await readBody(request, maxBodyBytes);
+        // the caller first, the body only for a caller that may send one
+        const admission = await gate.admit(request);
+        const raw = await readBody(request, maxBodyBytes, limits.bodyTimeoutMs);
+        bodyRead = true;
+        const verified = gate.verifyBody ? await gate.verifyBody(request, raw, admission) : admission;
+        admitted = async () => verified;
+        const text = raw.toString('utf8');
         if (text.length > 0 && (headers.get('content-type') ?? '').includes('json')) {
           try {
             body = JSON.parse(text);
@@ -83,11 +163,18 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
         } else {
           body = text;
         }
+      } else {
+        // GET and the rest carry no body: checked when Apollo asks for the context, so that a
+        // landing page (development) is served without a token
+        admitted = async () => {
+          const admission = await gate.admit(request);
+          return gate.verifyBody ? gate.verifyBody(request, Buffer.alloc(0), admission) : admission;
+        };
       }
 
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-        context: () => context(request),
+        context: async () => context(request, await admitted()),
       });
       for (const [name, value] of result.headers) response.setHeader(name, value);
       response.statusCode = result.status ?? 200;
@@ -99,7 +186,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       }
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        return graphQLError(response, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`);
+        return closeAfter(response, () => graphQLError(response, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`));
+      }
+      if (error instanceof BodyTimeoutError) {
+        return closeAfter(response, () => graphQLError(response, 408, 'REQUEST_BODY_TIMEOUT', `The request body did not arrive within ${limits.bodyTimeoutMs / 1000} s.`));
+      }
+      if (error instanceof GraphQLError && !response.headersSent) {
+        return bodyRead ? sendRefusal(response, error) : closeAfter(response, () => sendRefusal(response, error));
       }
       if (!response.headersSent) graphQLError(response, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
       else response.destroy();
@@ -153,8 +246,12 @@ export async function listen(server: Server, port: number, host: string, path = 
 
 export type HealthCheck = () => Promise<{ ok: boolean; details?: unknown }>;
 
-/** A health or readiness route: 200 when the check passes, 503 when it fails, throws or takes longer than `timeoutMs`. */
-export function healthRoute(path: string, check: HealthCheck, timeoutMs = 2_000): Route {
+/**
+ * A health or readiness route: 200 when the check passes, 503 when it fails, throws or takes longer
+ * than `timeoutMs`. The check's details (which dependency is down) only for callers `showDetails`
+ * admits (operators, in production); everyone else gets the status alone.
+ */
+export function healthRoute(path: string, check: HealthCheck, timeoutMs = 2_000, showDetails: (request: IncomingMessage) => boolean = () => true): Route {
   return async (request, response) => {
     if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://localhost').pathname !== path) return false;
     let timer: NodeJS.Timeout | undefined;
@@ -162,7 +259,7 @@ export function healthRoute(path: string, check: HealthCheck, timeoutMs = 2_000)
       timer = setTimeout(() => resolve({ ok: false, details: { error: `check timed out after ${timeoutMs} ms` } }), timeoutMs);
     });
     const { ok, details } = await Promise.race([check().catch(() => ({ ok: false, details: { error: 'check failed' } })), timedOut]).finally(() => clearTimeout(timer));
-    sendJson(response, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', ...(details ? { details } : {}) });
+    sendJson(response, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', ...(details && showDetails(request) ? { details } : {}) });
     return true;
   };
 }

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadGatewayConfig } from '../gateway/src/config';
-import { authEnabled, generateSecret, loadAuthConfig, type AuthConfig } from '../platform/auth';
+import { authEnabled, loadAuthConfig, type AuthConfig } from '../platform/auth';
 import { createGateway } from '../gateway/src/server';
 import type { RunningServer } from '../platform/http';
+import { generateSigningKey, parseSigningKey, privateJwkText, publicKeySet, type SigningKey } from '../platform/signing-keys';
+import { es256Issuer, hs256Issuer, type TokenIssuer } from '../platform/token-issuer';
+import { loadSubgraphEdge } from '../subgraphs/config';
 import type { MongoTuning } from '../subgraphs/common/mongo';
 import type { JournalSettings } from '../subgraphs/kit/store/journal';
 import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph, type LaunchedSubgraph, type SubgraphLaunch } from '../subgraphs/launch';
@@ -19,8 +22,16 @@ export interface StackOptions {
   production?: boolean;
   monitorCommands?: boolean;
   gatewayEnv?: NodeJS.ProcessEnv;
-  /** Token verification for the gateway and every subgraph; see stackAuth for the default. */
+  /** Settings of every subgraph's edge (SUBGRAPH_DIRECT_ACCESS, GATEWAY_SIGNATURE_*, HTTP_*, METRICS_TOKEN); the stack adds GATEWAY_PUBLIC_KEYS. */
+  subgraphEnv?: NodeJS.ProcessEnv;
+  /** Token verification for the gateway and every subgraph; default: `issuer`'s public key (see stackIdentity). */
   auth?: AuthConfig;
+  /** What mints the tokens the stack accepts; default: see stackIdentity. */
+  issuer?: TokenIssuer;
+  /** The key the gateway signs subgraph calls with; default: GATEWAY_SIGNING_KEY of gatewayEnv, else a fresh one. */
+  signingKey?: SigningKey;
+  /** More keys the subgraphs accept besides `signingKey` (a rotation's next key). */
+  acceptedKeys?: readonly SigningKey[];
   /** A MongoDB of its own for some subgraphs, by name (fault tests stop one under a single subgraph). */
   mongoUris?: Record<string, string>;
   /** Timeouts and write concern of every subgraph's MongoDB client (subgraphs/config.ts loadMongoTuning). */
@@ -30,8 +41,12 @@ export interface StackOptions {
 }
 
 export interface RunningStack {
-  /** What the gateway and subgraphs verify tokens with (mint tokens for it with platform/auth.ts mintToken). */
+  /** What the gateway and subgraphs verify tokens with. */
   auth: AuthConfig;
+  /** What mints tokens they accept (held here, never by a service); null when an identity provider issues them (AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY). */
+  issuer: TokenIssuer | null;
+  /** The key the gateway signs its subgraph calls with (tests sign as the gateway with it). */
+  signingKey: SigningKey;
   gateway: RunningServer;
   subgraphs: Map<string, LaunchedSubgraph>;
   /** Stops one subgraph (draining it, closing its MongoDB client); the gateway keeps its URL. */
@@ -41,21 +56,48 @@ export interface RunningStack {
   close(): Promise<void>;
 }
 
+/** Variables no service of the stack is given: they mint tokens or sign as the gateway. */
+const PRIVATE_VARIABLES = ['AUTH_JWT_PRIVATE_KEY', 'GATEWAY_SIGNING_KEY'];
+
+function withoutPrivateKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !PRIVATE_VARIABLES.includes(name)));
+}
+
 /**
- * The AUTH_* settings of `env`; outside production, when none is set, a fresh random HS256 secret
- * (development stacks always check tokens; mint them with the returned configuration).
+ * Who issues the stack's tokens, and what its services verify them with. AUTH_JWT_PRIVATE_KEY of
+ * `env`: that ES256 key (services get its public key); AUTH_JWT_SECRET: HS256 (one trust domain);
+ * AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY (or anonymous demo access, or production): an identity
+ * provider's, no issuer here. Otherwise, a fresh ES256 key pair: development stacks always check tokens.
  */
-export function stackAuth(env: NodeJS.ProcessEnv = {}): AuthConfig {
-  const auth = loadAuthConfig(env);
-  if (authEnabled(auth) || auth.allowAnonymous || env.NODE_ENV === 'production') return auth;
-  return loadAuthConfig({ ...env, AUTH_JWT_SECRET: generateSecret() });
+export function stackIdentity(env: NodeJS.ProcessEnv = {}): { auth: AuthConfig; issuer: TokenIssuer | null } {
+  const settings = { ...(env.AUTH_ISSUER?.trim() ? { issuer: env.AUTH_ISSUER.trim() } : {}), ...(env.AUTH_AUDIENCE?.trim() ? { audience: env.AUTH_AUDIENCE.trim() } : {}) };
+  const services = withoutPrivateKeys(env);
+  if (env.AUTH_JWT_PRIVATE_KEY?.trim()) {
+    const issuer = es256Issuer(settings, env.AUTH_JWT_PRIVATE_KEY.trim());
+    return { auth: loadAuthConfig({ ...services, ...issuer.verifierEnv }), issuer };
+  }
+  const auth = loadAuthConfig(services);
+  if (auth.secret) return { auth, issuer: hs256Issuer(env.AUTH_JWT_SECRET!.trim(), settings) };
+  if (authEnabled(auth) || auth.allowAnonymous || env.NODE_ENV === 'production') return { auth, issuer: null };
+  const issuer = es256Issuer(settings);
+  return { auth: loadAuthConfig({ ...services, ...issuer.verifierEnv }), issuer };
 }
 
 /** Starts every subgraph and the gateway in this process, over real HTTP on loopback. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
   const production = options.production ?? false;
-  const auth = options.auth ?? stackAuth({ ...options.gatewayEnv, ...(production ? { NODE_ENV: 'production' } : {}) });
+  const modeEnv = production ? { NODE_ENV: 'production' } : {};
+  const identity = options.auth
+    ? { auth: options.auth, issuer: options.issuer ?? null }
+    : options.issuer
+      ? { auth: loadAuthConfig({ ...withoutPrivateKeys(options.gatewayEnv ?? {}), ...options.issuer.verifierEnv, ...modeEnv }), issuer: options.issuer }
+      : stackIdentity({ ...options.gatewayEnv, ...modeEnv });
+  const { auth } = identity;
+  const signingKey = options.signingKey ?? (options.gatewayEnv?.GATEWAY_SIGNING_KEY?.trim() ? parseSigningKey(options.gatewayEnv.GATEWAY_SIGNING_KEY) : generateSigningKey());
+  // one process: the subgraphs get no operational port of their own (the gateway keeps METRICS_PORT)
+  const { METRICS_PORT: _port, ...subgraphEnv } = withoutPrivateKeys({ ...options.subgraphEnv, ...modeEnv });
+  const edge = loadSubgraphEdge({ ...subgraphEnv, GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey, ...(options.acceptedKeys ?? [])]) }, production);
   const launchOf = (name: string): SubgraphLaunch => ({
     name,
     mongoUri: options.mongoUris?.[name] ?? options.mongoUri,
@@ -65,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     monitorCommands: options.monitorCommands,
     mongo: options.mongo,
     journal: options.journal,
+    edge,
   });
   const launched = await Promise.all(SUBGRAPH_NAMES.map((name) => launchSubgraph(launchOf(name), options.defaultPorts ? defaultPortOf(name) : 0, host)));
   const subgraphs = new Map(launched.map((subgraph) => [subgraph.name, subgraph]));
@@ -75,12 +118,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   const urls = Object.fromEntries(launched.map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.server.url]));
   const config = {
-    ...loadGatewayConfig({ ...(production ? { NODE_ENV: 'production' } : {}), WATCH_SUPERGRAPH: 'false', SUPERGRAPH_PATH, ...urls, ...options.gatewayEnv }, []),
+    ...loadGatewayConfig({ WATCH_SUPERGRAPH: 'false', SUPERGRAPH_PATH, ...urls, ...withoutPrivateKeys(options.gatewayEnv ?? {}), ...modeEnv, GATEWAY_SIGNING_KEY: privateJwkText(signingKey) }, []),
     auth,
   };
   const gateway = await createGateway(config).listen(options.defaultPorts ? config.port : 0, host);
   return {
     auth,
+    issuer: identity.issuer,
+    signingKey,
     gateway,
     subgraphs,
     stop: (name) => running(name).close(),

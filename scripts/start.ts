@@ -1,10 +1,11 @@
-import { AuthConfigError, mintToken, secretText, type AuthConfig } from '../platform/auth';
+import { AuthConfigError, type AuthConfig } from '../platform/auth';
 import { startMongoServer, type StartedMongoServer } from '../platform/mongo-server';
+import { DEV_IDENTITY_FILE, TokenIssuerError, saveDevIdentity, type TokenIssuer } from '../platform/token-issuer';
 import { ROLES } from '../subgraphs/common/scopes';
 import { DEFAULT_DATABASE_PREFIX, createMongoClient, databaseName } from '../subgraphs/common/mongo';
 import { SUBGRAPH_NAMES } from '../subgraphs/launch';
 import { loadSeed, type SeedDatabases } from '../seed/load';
-import { stackAuth, startStack, type RunningStack } from './stack';
+import { stackIdentity, startStack, type RunningStack } from './stack';
 import { loadJournalSettings, loadMongoTuning } from '../subgraphs/config';
 import { exitOnTermination } from '../platform/termination';
 
@@ -42,28 +43,32 @@ async function seed(uri: string, prefix: string): Promise<void> {
 }
 
 let auth: AuthConfig;
+let issuer: TokenIssuer | null;
 try {
-  auth = stackAuth(process.env);
+  ({ auth, issuer } = stackIdentity(process.env));
 } catch (error) {
-  if (!(error instanceof AuthConfigError)) throw error;
+  if (!(error instanceof AuthConfigError) && !(error instanceof TokenIssuerError)) throw error;
   console.error(`Configuration error: ${error.message}`);
   process.exit(2);
 }
 
 /** How to get tokens for this stack, and a ready headquarters token (development only). */
 async function printAuthentication(url: string): Promise<void> {
-  const secret = secretText(auth);
-  if (process.env.NODE_ENV === 'production' || !secret) {
+  if (process.env.NODE_ENV === 'production' || !issuer) {
     console.log(`Every request needs a bearer token from your identity provider (issuer ${auth.issuer}, audience ${auth.audience}).\n`);
     return;
   }
-  const fromEnv = Boolean(process.env.AUTH_JWT_SECRET?.trim());
-  const token = await mintToken(auth, { subject: 'hq-demo', scopes: ROLES.hq, ttlSeconds: 12 * 3600 });
+  const token = await issuer.mint({ subject: 'hq-demo', scopes: ROLES.hq, ttlSeconds: 12 * 3600 });
+  const origin =
+    issuer.algorithm === 'HS256'
+      ? 'HS256 with AUTH_JWT_SECRET from your environment: every service that holds it could mint tokens too (docs/security.md)'
+      : process.env.AUTH_JWT_PRIVATE_KEY?.trim()
+        ? 'ES256 with AUTH_JWT_PRIVATE_KEY from your environment; the gateway and the subgraphs hold only its public key'
+        : `ES256 with a key pair made for this run; the gateway and the subgraphs hold only its public key, the private key is in ${DEV_IDENTITY_FILE} for npm run token`;
   console.log(
     [
-      `Every request needs a bearer token (HS256, issuer ${auth.issuer}, audience ${auth.audience}).`,
-      fromEnv ? 'The secret is AUTH_JWT_SECRET from your environment.' : `A development secret was generated for this run:\n  export AUTH_JWT_SECRET=${secret}`,
-      'Mint tokens for other roles with it (hq, bi, admin, regional:<CODE>, or --scope …):',
+      `Every request needs a bearer token (issuer ${auth.issuer}, audience ${auth.audience}), signed ${origin}.`,
+      'Mint tokens for other roles (hq, bi, admin, regional:<CODE>, or --scope …) in another terminal:',
       '  npm run -s token -- --role regional:IN --sub priya',
       `\nHeadquarters token (${ROLES.hq.join(' ')}, valid 12 hours):\n  ${token}\n`,
       `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${token}' \\\n    -d '${JSON.stringify({ query: EXAMPLE })}'\n`,
@@ -84,7 +89,9 @@ try {
     defaultPorts: true,
     production: process.env.NODE_ENV === 'production',
     gatewayEnv: process.env,
+    subgraphEnv: process.env,
     auth,
+    ...(issuer ? { issuer } : {}),
     mongo: loadMongoTuning(process.env),
     journal: loadJournalSettings(process.env),
   });
@@ -96,6 +103,8 @@ try {
   process.exit(1);
 }
 
+// the token script mints for this stack with the key left here (private key; .cache/ is not committed)
+if (issuer && !process.env.AUTH_JWT_PRIVATE_KEY?.trim()) saveDevIdentity(DEV_IDENTITY_FILE, issuer);
 termination.serving(async () => {
   console.log('Stopping…');
   await stack?.close();
@@ -103,5 +112,8 @@ termination.serving(async () => {
 });
 console.log(`MongoDB:  ${server.uri} (${server.kind}), databases ${prefix}group, ${prefix}japan, …`);
 for (const subgraph of stack.subgraphs.values()) console.log(`Subgraph ${subgraph.name.padEnd(9)} ${subgraph.server.url}`);
+console.log(
+  `Subgraph calls are signed by the gateway with Ed25519 key "${stack.signingKey.keyId}" (${process.env.GATEWAY_SIGNING_KEY?.trim() ? 'GATEWAY_SIGNING_KEY' : 'made for this run'}); the subgraphs refuse _entities and _service without it.`,
+);
 console.log(`\nGateway ready at ${stack.gateway.url}\n`);
 await printAuthentication(stack.gateway.url);

@@ -1,13 +1,17 @@
 import { parseArgs } from 'node:util';
-import { AuthConfigError, loadAuthConfig, mintToken } from '../platform/auth';
+import { DEV_IDENTITY_FILE, issuerFromEnv } from '../platform/token-issuer';
 import { roleScopes } from '../subgraphs/common/scopes';
 
 /**
- * Mints an HS256 bearer token with AUTH_JWT_SECRET, AUTH_ISSUER and AUTH_AUDIENCE from the
- * environment (the settings the stack verifies with), and prints it alone on stdout:
+ * Mints a bearer token and prints it alone on stdout, as the development identity provider:
  *
  *   npm run -s token -- --role hq --sub alice
  *   npm run -s token -- --scope group:read --scope subsidiary:IN:write --sub priya --ttl 3600
+ *
+ * It signs with AUTH_JWT_PRIVATE_KEY (ES256; `npm run -s keys` prints one), else AUTH_JWT_SECRET
+ * (HS256), else the key a running `npm start` left in .cache/dev-identity.json; AUTH_ISSUER and
+ * AUTH_AUDIENCE as the stack verifies them. Services never hold the private key: they verify
+ * with AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL.
  *
  * Roles: hq (group:read group:audit group:write), bi (bi:read), admin (every scope), regional:<CODE>
  * (group:read subsidiary:<CODE>:write). --scope may be repeated or space-separated.
@@ -37,9 +41,8 @@ try {
   if (scopes.length === 0) throw new RangeError('Give --role or at least one --scope');
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 30 * 24 * 3600) throw new RangeError('--ttl must be whole seconds from 1 to 2592000');
-  const auth = loadAuthConfig(process.env);
-  if (!auth.secret) throw new AuthConfigError('Set AUTH_JWT_SECRET to the secret the stack uses (npm start prints it)');
-  console.log(await mintToken(auth, { subject: values.sub, scopes: [...new Set(scopes)], ttlSeconds: ttl }));
+  const issuer = issuerFromEnv(process.env, DEV_IDENTITY_FILE);
+  console.log(await issuer.mint({ subject: values.sub, scopes: [...new Set(scopes)], ttlSeconds: ttl }));
 } catch (error) {
   console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   process.exit(2);

@@ -1,4 +1,10 @@
+import { HttpConfigError, loadHttpLimits } from '../platform/http-limits';
+import { OpsConfigError, loadOpsAccess } from '../platform/ops-access';
+import { DEFAULT_SIGNATURE_CLOCK_SKEW_S, DEFAULT_SIGNATURE_MAX_AGE_S } from '../platform/request-signing';
+import { SigningKeyError, parseVerificationKeys, type VerificationKey } from '../platform/signing-keys';
+import type { DirectAccess, GatewayCallPolicy } from './common/auth';
 import { DEFAULT_MONGO_TUNING, type MongoTuning } from './common/mongo';
+import type { SubgraphEdge } from './common/subgraph-server';
 import { DEFAULT_JOURNAL_SETTINGS, type JournalSettings } from './kit/store/journal';
 
 /** A bad subgraph setting; the message names the variable. */
@@ -50,4 +56,55 @@ export function loadJournalSettings(env: NodeJS.ProcessEnv = process.env): Journ
     leaseMs: integer(env, 'WRITE_LEASE_MS', d.leaseMs, 200, 600_000),
     lockWaitMs: integer(env, 'WRITE_LOCK_WAIT_MS', d.lockWaitMs, 0, 60_000),
   };
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  if (!(values as readonly string[]).includes(value)) throw new SubgraphConfigError(`${name} must be one of ${values.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+/**
+ * How the subgraph tells the gateway's calls from others (subgraphs/common/auth.ts), from
+ * GATEWAY_PUBLIC_KEYS (the gateway's Ed25519 public keys, a JWKS: required in production),
+ * GATEWAY_SIGNATURE_MAX_AGE_S (the replay window, default 30), GATEWAY_SIGNATURE_CLOCK_SKEW_S
+ * (default 5) and SUBGRAPH_DIRECT_ACCESS (none, read or all: what requests the gateway did not sign
+ * may do with a user token; production none, or read for the team's own tools; development all).
+ */
+export function loadGatewayCallPolicy(env: NodeJS.ProcessEnv, production: boolean): GatewayCallPolicy {
+  if (production && env.GATEWAY_SIGNING_KEY?.trim()) {
+    throw new SubgraphConfigError('GATEWAY_SIGNING_KEY is set: a subgraph must not hold the key that signs as the gateway; give it GATEWAY_PUBLIC_KEYS (the public keys) only');
+  }
+  const text = env.GATEWAY_PUBLIC_KEYS?.trim();
+  if (production && !text) {
+    throw new SubgraphConfigError("GATEWAY_PUBLIC_KEYS must be set in production: the gateway's Ed25519 public keys as a JWKS (npm run -s keys prints them); without them the subgraph cannot tell the gateway's calls from anyone's");
+  }
+  let keys: VerificationKey[] = [];
+  try {
+    if (text) keys = parseVerificationKeys(text);
+  } catch (error) {
+    if (error instanceof SigningKeyError) throw new SubgraphConfigError(error.message);
+    throw error;
+  }
+  const directAccess = oneOf<DirectAccess>(env, 'SUBGRAPH_DIRECT_ACCESS', ['none', 'read', 'all'], production ? 'none' : 'all');
+  if (production && directAccess === 'all') {
+    throw new SubgraphConfigError('SUBGRAPH_DIRECT_ACCESS=all is for development: in production a subgraph lets its own tools read (read) at most; writes go through the gateway');
+  }
+  return {
+    keys,
+    maxAgeSeconds: integer(env, 'GATEWAY_SIGNATURE_MAX_AGE_S', DEFAULT_SIGNATURE_MAX_AGE_S, 1, 600),
+    clockSkewSeconds: integer(env, 'GATEWAY_SIGNATURE_CLOCK_SKEW_S', DEFAULT_SIGNATURE_CLOCK_SKEW_S, 0, 300),
+    directAccess,
+  };
+}
+
+/** Everything the subgraph's HTTP edge enforces: gateway calls, HTTP_* limits, METRICS_* access. */
+export function loadSubgraphEdge(env: NodeJS.ProcessEnv, production: boolean): SubgraphEdge {
+  try {
+    return { gatewayCalls: loadGatewayCallPolicy(env, production), http: loadHttpLimits(env), ops: loadOpsAccess(env, production) };
+  } catch (error) {
+    if (error instanceof HttpConfigError || error instanceof OpsConfigError) throw new SubgraphConfigError(error.message);
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_MONGO_TUNING, createMongoClient, databaseName, mongoClientOptions, type MongoTuning } from './common/mongo';
 import { GROUP_SUBGRAPH } from './common/registry';
-import type { Subgraph } from './common/subgraph-server';
+import type { Subgraph, SubgraphEdge } from './common/subgraph-server';
 import { createGroupSubgraph } from './group/subgraph';
 import { createRegionalSubgraph } from './kit/subgraph';
 import { REGIONS } from './regions';
@@ -24,6 +24,11 @@ export interface SubgraphLaunch {
   mongo?: MongoTuning;
   /** The write journal's lease and lock wait (subgraphs/config.ts reads them from WRITE_*); defaults otherwise. */
   journal?: JournalSettings;
+  /**
+   * The gateway's public keys and what unsigned calls may do, HTTP limits, who reads /metrics
+   * (subgraphs/config.ts loadSubgraphEdge); without: no gateway key, so `_entities` is refused.
+   */
+  edge?: SubgraphEdge;
 }
 
 export interface LaunchedSubgraph {
@@ -54,7 +59,7 @@ export async function launchSubgraph(launch: SubgraphLaunch, port: number, host:
   const mongo = createMongoClient(launch.mongoUri, { ...mongoClientOptions(launch.mongo ?? DEFAULT_MONGO_TUNING), monitorCommands: launch.monitorCommands ?? true });
   try {
     await mongo.connect();
-    const server = await (await buildSubgraph(launch, mongo)).listen(port, host);
+    const server = await (await buildSubgraph(launch, mongo)).listen(port, host, launch.edge);
     return {
       name: launch.name,
       server,

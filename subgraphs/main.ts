@@ -1,7 +1,8 @@
 import { AuthConfigError, authEnabled, loadAuthConfig, type AuthConfig } from '../platform/auth';
 import { DEFAULT_DATABASE_PREFIX, type MongoTuning } from './common/mongo';
 import type { JournalSettings } from './kit/store/journal';
-import { SubgraphConfigError, loadJournalSettings, loadMongoTuning } from './config';
+import type { SubgraphEdge } from './common/subgraph-server';
+import { SubgraphConfigError, loadJournalSettings, loadMongoTuning, loadSubgraphEdge } from './config';
 import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph } from './launch';
 import { exitOnTermination } from '../platform/termination';
 
@@ -25,25 +26,33 @@ try {
   process.exit(2);
 }
 if (!authEnabled(auth) && !auth.allowAnonymous) {
-  console.error('Set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (RS256/ES256), with AUTH_ISSUER and AUTH_AUDIENCE: a subgraph refuses every request without a valid token.');
+  console.error(
+    "Set AUTH_JWKS_URL or AUTH_JWT_PUBLIC_KEY (the identity provider's public key; AUTH_JWT_SECRET for HS256), with AUTH_ISSUER and AUTH_AUDIENCE: a subgraph refuses every request without a valid token.",
+  );
   process.exit(2);
 }
+const production = process.env.NODE_ENV === 'production';
 let mongo: MongoTuning;
 let journal: JournalSettings;
+let edge: SubgraphEdge;
 try {
   mongo = loadMongoTuning(process.env);
   journal = loadJournalSettings(process.env);
+  edge = loadSubgraphEdge(process.env, production);
 } catch (error) {
   if (!(error instanceof SubgraphConfigError)) throw error;
   console.error(`Configuration error: ${error.message}`);
   process.exit(2);
+}
+if (edge.gatewayCalls.keys.length === 0) {
+  console.warn(`Subgraph ${name}: GATEWAY_PUBLIC_KEYS is not set, so no gateway call verifies: _entities and _service are refused (the gateway cannot federate this subgraph). npm run -s keys prints a pair.`);
 }
 const port = process.env.PORT ? Number(process.env.PORT) : defaultPortOf(name);
 // SIGTERM: stop accepting, let in-flight requests finish (bounded), then close the MongoDB client
 const termination = exitOnTermination();
 try {
   const launched = await launchSubgraph(
-    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production: process.env.NODE_ENV === 'production', auth, mongo, journal },
+    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production, auth, mongo, journal, edge },
     port,
     process.env.HOST ?? '127.0.0.1',
   );

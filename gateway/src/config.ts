@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { AuthConfigError, loadAuthConfig, type AuthConfig } from '../../platform/auth';
 import { parseCorsOrigins } from '../../platform/cors';
+import { loadHttpLimits, type HttpLimits } from '../../platform/http-limits';
+import { loadOpsAccess, type OpsAccess } from '../../platform/ops-access';
+import { DEFAULT_SIGNATURE_LIFETIME_S } from '../../platform/request-signing';
+import { SigningKeyError, parseSigningKey, type SigningKey } from '../../platform/signing-keys';
 import type { QueryLimits } from './plugins/limits';
 
 /** Everything the gateway reads from its environment and command line, parsed and checked once. */
@@ -38,6 +42,19 @@ export interface GatewayConfig {
   deduplicateSubgraphRequests: boolean;
   /** RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts). */
   responseCache: { enabled: boolean; maxEntries: number };
+  /** GATEWAY_SIGNING_KEY, GATEWAY_SIGNATURE_LIFETIME_S: how the gateway signs its subgraph calls (platform/request-signing.ts). */
+  signing: SubgraphSigning;
+  /** HTTP_HEADERS_TIMEOUT_S, HTTP_BODY_TIMEOUT_S, HTTP_MAX_CONNECTIONS (platform/http-limits.ts). */
+  http: HttpLimits;
+  /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: who reads /metrics and /subgraphs (platform/ops-access.ts). */
+  ops: OpsAccess;
+}
+
+export interface SubgraphSigning {
+  /** The Ed25519 key every subgraph call is signed with; null: calls go unsigned. */
+  key: SigningKey | null;
+  /** How long a signature stays valid (its `expires`); subgraphs also bound its age themselves. */
+  lifetimeSeconds: number;
 }
 
 export interface CircuitBreakerConfig {
@@ -90,9 +107,22 @@ function checked<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof AuthConfigError || error instanceof RangeError) throw new ConfigError(error.message);
+    if (error instanceof AuthConfigError || error instanceof RangeError || error instanceof SigningKeyError) throw new ConfigError(error.message);
     throw error;
   }
+}
+
+/**
+ * GATEWAY_SIGNING_KEY: the gateway's private Ed25519 JWK, with which it signs every subgraph call.
+ * Without it calls go unsigned (a graph whose subgraphs verify no signature); this project's
+ * subgraphs then refuse their entities and schema, and in production everything.
+ */
+function subgraphSigning(env: NodeJS.ProcessEnv): SubgraphSigning {
+  const text = env.GATEWAY_SIGNING_KEY?.trim();
+  return {
+    key: text ? checked(() => parseSigningKey(text)) : null,
+    lifetimeSeconds: integer(env.GATEWAY_SIGNATURE_LIFETIME_S, 'GATEWAY_SIGNATURE_LIFETIME_S', DEFAULT_SIGNATURE_LIFETIME_S, 1, 600),
+  };
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
@@ -106,6 +136,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
       enabled: boolean(env.RESPONSE_CACHE, 'RESPONSE_CACHE', true),
       maxEntries: integer(env.RESPONSE_CACHE_MAX_ENTRIES, 'RESPONSE_CACHE_MAX_ENTRIES', 1_000, 1, 1_000_000),
     },
+    signing: subgraphSigning(env),
+    http: checked(() => loadHttpLimits(env)),
+    ops: checked(() => loadOpsAccess(env, production)),
     supergraphPath: resolve(flag(argv, 'supergraph') ?? env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql'),
     port: integer(flag(argv, 'port') ?? env.PORT ?? env.GATEWAY_PORT, 'PORT', 4000, 0, 65535),
     host: flag(argv, 'host') ?? env.HOST ?? '127.0.0.1',

@@ -3,6 +3,7 @@ import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, parse } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestSigner } from '../../platform/request-signing';
 import { deadlineOf } from './deadline';
 import { SubgraphUnavailableError, requestTimeoutError, subgraphFetcher, type SubgraphCall, type SubgraphCalls, type SubgraphFetch, type SubgraphFetchLayer } from './subgraph-fetch';
 import { unavailableResponse } from './unavailable';
@@ -31,6 +32,12 @@ const currentCall = new AsyncLocalStorage<Omit<SubgraphCall, 'service'>>();
 export interface SubgraphDataSourceOptions extends Partial<SubgraphCalls> {
   /** Layers around every call, outermost first (server.ts: deduplication). */
   layers?: readonly SubgraphFetchLayer[];
+  /**
+   * Signs every attempt (platform/request-signing.ts) once its body and headers are final: after
+   * deduplication has keyed the call (the signature is not part of its key) and afresh for each
+   * retry. A subgraph that does not verify signatures ignores the headers.
+   */
+  signer?: RequestSigner;
 }
 
 /**
@@ -42,9 +49,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly calls: SubgraphCalls;
 
   constructor(url: string, timeoutMs: number, options: SubgraphDataSourceOptions = {}) {
-    const { layers = [], ...calls } = options;
+    const { layers = [], signer, ...calls } = options;
     const settings: SubgraphCalls = { service: url, retries: 0, backoffMs: 50, ...calls };
-    const retrying = subgraphFetcher({ ...settings, timeoutMs }) as unknown as (url: string, init: RequestInit) => Promise<Response>;
+    const attemptHeaders = signer
+      ? (target: string, init: RequestInit) =>
+          signer.sign({ method: init.method ?? 'POST', url: target, headers: (init.headers ?? {}) as Record<string, string>, body: init.body as string | undefined, target: settings.service })
+      : undefined;
+    const retrying = subgraphFetcher({ ...settings, timeoutMs, ...(attemptHeaders ? { attemptHeaders } : {}) }) as unknown as (url: string, init: RequestInit) => Promise<Response>;
     const base: SubgraphFetch = (target, init, call) => retrying(target, { ...(init as RequestInit), signal: call.signal ?? null });
     const layered = layers.reduceRight<SubgraphFetch>((next, layer) => layer(next), base);
     const fetcher = (target: string, init: Parameters<Fetcher>[1] = {}) => layered(target, init, { service: settings.service, ...currentCall.getStore() });
@@ -60,9 +71,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (response.status >= 500) return new SubgraphUnavailableError(this.calls.service, 'status', `HTTP ${response.status}`, response.status);
     const error = await super.errorFromResponse(response);
     const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
-    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined)?.errors?.[0];
-    if (response.status !== 400 || typeof first?.message !== 'string' || typeof first.extensions?.code !== 'string') return error;
-    return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown; reason?: unknown } }[] } | undefined)?.errors?.[0];
+    if (![400, 401, 403].includes(response.status) || typeof first?.message !== 'string' || typeof first.extensions?.code !== 'string') return error;
+    if (response.status === 400) return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+    // the subgraph refused the call itself (the gateway's signature, or the token it forwarded): say which subgraph, and why
+    const reason = typeof first.extensions.reason === 'string' ? { reason: first.extensions.reason } : {};
+    return new GraphQLError(`The ${this.calls.service} subgraph refused the gateway's call: ${first.message}`, { extensions: { code: first.extensions.code, serviceName: this.calls.service, ...reason } });
   }
 
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {

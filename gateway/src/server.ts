@@ -3,6 +3,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { corsRoute } from '../../platform/cors';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
+import { listenOps, opsRoutes, readyDetailsFor } from '../../platform/ops-access';
+import { RequestSigner } from '../../platform/request-signing';
 import { createLogger, type Logger } from '../../platform/logger';
 import { createGatewayCacheMetrics, createServerMetrics, createSubgraphFetchMetrics, createSubgraphHealthMetrics, metricsRoute } from '../../platform/metrics';
 import { observabilityPlugin } from '../../platform/observability';
@@ -20,6 +22,9 @@ import { observedCalls } from './subgraph-fetch';
 import { subgraphStatus } from './subgraph-status';
 import { supergraphFromFile } from './supergraph-file';
 import { ServiceLabels } from './unavailable';
+
+/** The routes only operators read (platform/ops-access.ts). */
+const OPS_PATHS = ['/subgraphs', '/metrics'];
 
 export interface Gateway {
   listen(port?: number, host?: string): Promise<RunningServer>;
@@ -74,6 +79,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const cacheMetrics = createGatewayCacheMetrics(metrics.registry);
   const labels = new ServiceLabels();
   const auth = gatewayAuth(config.auth);
+  const signer = config.signing.key ? new RequestSigner(config.signing.key, config.signing.lifetimeSeconds) : undefined;
+  if (!signer) logger.warn('GATEWAY_SIGNING_KEY is not set: subgraph calls go unsigned, and subgraphs that verify signatures refuse their entities (docs/security.md)');
   const deduplication = config.deduplicateSubgraphRequests ? deduplicateSubgraphRequests<GatewayContext & AuthContext>({ onShared: (subgraph) => cacheMetrics.sharedFetches.inc({ subgraph }) }) : null;
   const cache = config.responseCache.enabled
     ? responseCache<GatewayContext & AuthContext>({ maxEntries: config.responseCache.maxEntries, observe: (event) => cacheMetrics.responseCache.inc({ event }) })
@@ -90,7 +97,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         backoffMs: config.subgraphRetryBackoffMs,
         labelOf: (service) => labels.labelOf(service),
         ...(circuits ? { breaker: circuits.of(name, target) } : {}),
-        layers: deduplication ? [deduplication.layer] : [],
+        // the response cache's layer first: it sees every call of a request, shared or not
+        layers: [...(cache ? [cache.layer] : []), ...(deduplication ? [deduplication.layer] : [])],
+        ...(signer ? { signer } : {}),
         ...calls,
       });
     },
@@ -108,6 +117,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     logger: apolloLogger(logger),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
+    // no "Did you mean …?" naming fields of the schema in production
+    hideSchemaDetailsFromClientErrors: config.production,
     formatError: formatGatewayError(config.production),
     csrfPrevention: true,
     // main.ts closes the HTTP server, then Apollo, on SIGINT/SIGTERM; Apollo's own handler would stop
@@ -131,23 +142,32 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   return {
     async listen(port = config.port, host = config.host) {
       await apollo.start();
-      const server = createGraphQLHttpServer<GatewayContext & AuthContext>({
+      const opsOnly = [status.route('/subgraphs'), metricsRoute(metrics.registry)];
+      const server = createGraphQLHttpServer<GatewayContext & AuthContext, AuthContext>({
         apollo,
         maxBodyBytes: config.maxBodyBytes,
-        context: async (request) => ({ forwardedHeaders: forwardedHeaders(request.headers), ...(await auth.context(request)) }),
+        limits: config.http,
+        // the token is checked before the body is read: a refused caller uploads nothing
+        gate: { admit: (request) => auth.context(request) },
+        context: async (request, admitted) => ({ forwardedHeaders: forwardedHeaders(request.headers), ...admitted }),
         routes: [
           ...(config.corsOrigins.length > 0 ? [corsRoute(config.corsOrigins)] : []),
           healthRoute('/health', async () => ({ ok: true })),
-          healthRoute('/ready', ready),
-          status.route('/subgraphs'),
-          metricsRoute(metrics.registry),
+          healthRoute('/ready', ready, undefined, readyDetailsFor(config.ops, config.production)),
+          opsRoutes(config.ops, 'service', OPS_PATHS, opsOnly),
         ],
         observability: { logger, metrics },
       });
       const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs);
+      const ops = await listenOps(config.ops, host, config.http, [...OPS_PATHS, '/ready'], [healthRoute('/ready', ready), ...opsOnly]).catch(async (error: unknown) => {
+        await running.close();
+        throw error;
+      });
       return {
         ...running,
+        ...(ops ? { opsUrl: new URL(ops.url).origin } : {}),
         close: async () => {
+          await ops?.close();
           await running.close();
           await apollo.stop();
           circuits?.dispose();

@@ -78,6 +78,8 @@ export interface SubgraphCalls {
   onUnavailable?: (error: SubgraphUnavailableError) => void;
   /** Who a subgraph's failure names (a subsidiary, headquarters), when the loaded supergraph is ours (unavailable.ts). */
   labelOf?: (service: string) => ServiceLabel | undefined;
+  /** Headers of each attempt's own, made just before it is sent (a fresh gateway signature: platform/request-signing.ts). */
+  attemptHeaders?: (url: string, init: RequestInit) => Record<string, string>;
   /** The subgraph's circuit breaker (circuit-breaker.ts): counts failed attempts, refuses calls while open. */
   breaker?: CircuitBreaker;
   /** For tests: the jitter source (0 ≤ x < 1). */
@@ -203,10 +205,11 @@ export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       const budget = Math.max(1, deadline - Date.now());
       const timeout = AbortSignal.timeout(budget);
+      const headers = options.attemptHeaders ? { ...(init?.headers as Record<string, string> | undefined), ...options.attemptHeaders(url, init ?? {}) } : init?.headers;
       let response: Response | undefined;
       let failure: Failure | undefined;
       try {
-        response = await fetch(url, { ...init, signal: caller ? AbortSignal.any([timeout, caller]) : timeout });
+        response = await fetch(url, { ...init, headers, signal: caller ? AbortSignal.any([timeout, caller]) : timeout });
         if (retryableStatus(response.status)) failure = { outcome: `http_${response.status}`, reason: 'status', detail: `HTTP ${response.status}`, delivery: 'unknown' };
       } catch (error) {
         if (caller?.aborted) {

@@ -4,6 +4,50 @@
  * rounded once, half away from zero, when a line is shown.
  */
 
+/**
+ * The range of MongoDB's Decimal128 (IEEE 754-2008 decimal128), where amounts are stored: at most
+ * 34 significant digits, times 10^q with q from -6176 to 6111. Every decimal string this code
+ * parses must fit it, so no input (a client's variable, a representation another subgraph or a
+ * caller hands over) can make bigint arithmetic work on numbers of thousands of digits.
+ */
+export const DECIMAL128 = { significantDigits: 34, minExponent: -6176, maxExponent: 6111 } as const;
+
+/** The longest plain decimal string of a Decimal128 value, with a sign and some leading zeros. */
+const MAX_DECIMAL_TEXT = 6_200;
+
+const PLAIN_DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Why `text` is not a plain decimal number within Decimal128's range, or null when it is one.
+ * Checked on the text, before any bigint is built from it.
+ */
+export function decimalProblem(text: string): string | null {
+  if (text.length > MAX_DECIMAL_TEXT) return `has more than ${MAX_DECIMAL_TEXT} characters`;
+  const match = PLAIN_DECIMAL.exec(text.trim());
+  if (!match) return 'is not a decimal number such as "-1234.50"';
+  const whole = match[2]!;
+  const fraction = match[3] ?? '';
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  const coefficient = digits.replace(/0+$/, '');
+  if (coefficient.length === 0) return -fraction.length < DECIMAL128.minExponent ? 'has more fraction digits than Decimal128 holds' : null;
+  if (coefficient.length > DECIMAL128.significantDigits) return `has ${coefficient.length} significant digits; at most ${DECIMAL128.significantDigits} fit a Decimal128`;
+  const exponent = digits.length - coefficient.length - fraction.length;
+  // trailing zeros can move into the coefficient (up to 34 digits) to bring the exponent down
+  if (exponent < DECIMAL128.minExponent || exponent - (DECIMAL128.significantDigits - coefficient.length) > DECIMAL128.maxExponent) {
+    return 'is outside the range of a Decimal128';
+  }
+  return null;
+}
+
+/** The longest decimal string accepted from outside (the `Decimal` scalar, representations): 34 digits, a point and a sign fit easily. */
+export const MAX_DECIMAL_INPUT_LENGTH = 40;
+
+/** decimalProblem for text that comes from outside: also at most MAX_DECIMAL_INPUT_LENGTH characters. */
+export function boundedDecimalProblem(text: string): string | null {
+  if (text.length > MAX_DECIMAL_INPUT_LENGTH) return `has more than ${MAX_DECIMAL_INPUT_LENGTH} characters`;
+  return decimalProblem(text);
+}
+
 export class Decimal {
   private constructor(
     /** The value times 10^scale. */
@@ -17,17 +61,20 @@ export class Decimal {
     return new Decimal(units, scale);
   }
 
-  /** Parses a plain decimal string such as "-1234.50"; throws RangeError on anything else. */
+  /**
+   * Parses a plain decimal string such as "-1234.50" that fits a Decimal128 (decimalProblem);
+   * throws RangeError on anything else.
+   */
   static parse(text: string): Decimal {
-    const match = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
-    if (!match) throw new RangeError(`"${text}" is not a decimal number`);
-    const [, sign, whole, fraction = ''] = match;
+    const problem = decimalProblem(text);
+    if (problem) throw new RangeError(`"${text.slice(0, 40)}${text.length > 40 ? '…' : ''}" ${problem}`);
+    const [, sign, whole, fraction = ''] = PLAIN_DECIMAL.exec(text.trim())!;
     const units = BigInt(`${whole}${fraction}`);
     return new Decimal(sign === '-' ? -units : units, fraction.length);
   }
 
   static isValid(text: string): boolean {
-    return /^[+-]?\d+(?:\.\d+)?$/.test(text.trim());
+    return decimalProblem(text) === null;
   }
 
   private rescale(scale: number): bigint {

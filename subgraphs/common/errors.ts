@@ -20,6 +20,11 @@ export const ERRORS = {
   CONSOLIDATION_INCOMPLETE: { status: 503, description: 'A subsidiary is missing from a consolidated figure; ask with allowPartial for a partial figure.' },
   SUBSIDIARY_UNAVAILABLE: { status: 503, description: "A subsidiary's subgraph or database did not answer; extensions.subsidiary names it." },
   SUBGRAPH_UNAVAILABLE: { status: 503, description: 'A subgraph that is not a subsidiary (or its database) did not answer; extensions.serviceName names it.' },
+  QUERY_TOO_DEEP: { status: 400, description: 'The operation nests fields deeper than the subgraph allows (subgraphs/common/limits.ts).' },
+  TOO_MANY_ALIASES: { status: 400, description: 'The operation has more aliased fields than the subgraph allows.' },
+  QUERY_TOO_COSTLY: { status: 400, description: "The operation's estimated cost (fields resolved) is above the subgraph's limit." },
+  TOO_MANY_REPRESENTATIONS: { status: 400, description: 'More entity representations in one request than the subgraph resolves.' },
+  REPRESENTATION_TOO_LARGE: { status: 400, description: 'An entity representation, or all of them together, is larger or deeper than the subgraph accepts.' },
   INTERNAL_SERVER_ERROR: { status: 500, description: 'Unexpected failure; details are logged, not returned.' },
 } as const;
 

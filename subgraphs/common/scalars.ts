@@ -1,16 +1,17 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { Decimal } from './decimal';
+import { DECIMAL128, MAX_DECIMAL_INPUT_LENGTH, boundedDecimalProblem } from './decimal';
 import { isIsoDate } from './fiscal-year';
 
-const MAX_DECIMAL_LENGTH = 40;
-
 function decimalText(value: unknown): string {
-  if (typeof value !== 'string' || value.length > MAX_DECIMAL_LENGTH || !Decimal.isValid(value)) {
-    throw new GraphQLError(`Decimal must be a string such as "1234.50" (at most ${MAX_DECIMAL_LENGTH} characters), got ${JSON.stringify(value)?.slice(0, 60)}`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+  const problem = typeof value !== 'string' ? 'is not a string' : boundedDecimalProblem(value);
+  if (problem !== null) {
+    throw new GraphQLError(
+      `Decimal must be a string such as "1234.50" (at most ${MAX_DECIMAL_INPUT_LENGTH} characters and ${DECIMAL128.significantDigits} significant digits, as a Decimal128 holds); ` +
+        `${JSON.stringify(value)?.slice(0, 60) ?? String(value)} ${problem}`,
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
   }
-  return value.trim();
+  return (value as string).trim();
 }
 
 /** Exact decimals travel as strings; a JSON number is refused so no float ever carries money. */

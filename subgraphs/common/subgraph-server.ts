@@ -8,11 +8,14 @@ import type { MongoClient } from 'mongodb';
 import type { AuthConfig, Principal } from '../../platform/auth';
 import { ScopePolicy, type ScopeRequirement } from '../../platform/authorization';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../../platform/http-limits';
 import { createLogger, type Logger } from '../../platform/logger';
 import { createServerMetrics, instrumentMongoCommands, metricsRoute } from '../../platform/metrics';
 import { observabilityPlugin } from '../../platform/observability';
-import { requestAuthenticator, scopesPlugin, type AuthenticatedContext } from './auth';
+import { OPEN_OPS_ACCESS, listenOps, loadOpsAccess, opsRoutes, readyDetailsFor, type OpsAccess } from '../../platform/ops-access';
+import { accessPlugin, defaultGatewayCallPolicy, subgraphGate, type AuthenticatedContext, type GatewayCallPolicy } from './auth';
 import { ERRORS } from './errors';
+import { subgraphLimitsPlugin } from './limits';
 import { databaseUnavailableError, isDatabaseUnavailable } from './unavailable';
 
 export interface SubgraphOptions<TContext extends AuthenticatedContext> {
@@ -35,10 +38,29 @@ export interface SubgraphOptions<TContext extends AuthenticatedContext> {
 /** How long /ready waits for MongoDB's ping before reporting it down. */
 const READY_PING_TIMEOUT_MS = 1_000;
 
+/**
+ * What the subgraph's HTTP edge enforces, set when it starts listening (subgraphs/config.ts reads
+ * it from the environment): the gateway's keys and what unsigned calls may do, the HTTP limits,
+ * and who reads /metrics.
+ */
+export interface SubgraphEdge {
+  gatewayCalls: GatewayCallPolicy;
+  http: HttpLimits;
+  ops: OpsAccess;
+}
+
+/** Without settings: no gateway key (fail closed), default limits, operational routes as the mode's default. */
+export function defaultSubgraphEdge(production: boolean): SubgraphEdge {
+  return { gatewayCalls: defaultGatewayCallPolicy(production), http: DEFAULT_HTTP_LIMITS, ops: production ? loadOpsAccess({}, true) : OPEN_OPS_ACCESS };
+}
+
 export interface Subgraph {
   name: string;
-  listen(port: number, host: string): Promise<RunningServer>;
+  listen(port: number, host: string, edge?: SubgraphEdge): Promise<RunningServer>;
 }
+
+/** The routes only operators read (platform/ops-access.ts). */
+const OPS_PATHS = ['/metrics'];
 
 const CLIENT_CODES = new Set<string>([
   ...Object.keys(ERRORS),
@@ -70,7 +92,6 @@ export function maskUnexpectedErrors(name: string, production: boolean, logger?:
 export function createSubgraphServer<TContext extends AuthenticatedContext>(options: SubgraphOptions<TContext>): Subgraph {
   const typeDefs = parse(options.typeDefs);
   const schema = buildSubgraphSchema({ typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
-  const authenticate = requestAuthenticator(options.name, options.auth);
   const logger = createLogger(options.name);
   const metrics = createServerMetrics(options.name);
   instrumentMongoCommands(options.mongo, metrics.registry);
@@ -80,14 +101,18 @@ export function createSubgraphServer<TContext extends AuthenticatedContext>(opti
     formatError: maskUnexpectedErrors(options.name, options.production, logger),
     csrfPrevention: true,
     introspection: !options.production,
+    // no "Did you mean …?" naming fields of the schema in production
+    hideSchemaDetailsFromClientErrors: options.production,
     // subgraphs/main.ts drains and closes on SIGINT/SIGTERM; Apollo's own handler would stop Apollo
     // first and re-raise the signal, ending the process (exit 143) before the drain finishes
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       observabilityPlugin<TContext>(),
-      // @requiresScopes in the SDL, enforced before execution
-      scopesPlugin<TContext>(ScopePolicy.fromSdl(schema, typeDefs, options.unannotatedMutationScopes ?? [])),
+      // what needs the gateway's signature, then @requiresScopes in the SDL, enforced before execution
+      accessPlugin<TContext>(options.name, ScopePolicy.fromSdl(schema, typeDefs, options.unannotatedMutationScopes ?? [])),
+      // the gateway's depth, alias and cost limits, and bounds on entity representations, for whoever calls
+      subgraphLimitsPlugin<TContext>(),
       ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -108,18 +133,30 @@ export function createSubgraphServer<TContext extends AuthenticatedContext>(opti
   };
   return {
     name: options.name,
-    async listen(port, host) {
+    async listen(port, host, edge = defaultSubgraphEdge(options.production)) {
+      // fails before anything listens when no token can be verified
+      const gate = subgraphGate(options.name, options.auth, edge.gatewayCalls);
       await apollo.start();
+      const readyDetails = readyDetailsFor(edge.ops, options.production);
+      const metricsRoutes = [metricsRoute(metrics.registry)];
       const server = createGraphQLHttpServer({
         apollo,
-        context: async (request) => options.context(request, await authenticate(request)),
-        routes: [healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready), metricsRoute(metrics.registry)],
+        gate,
+        limits: edge.http,
+        context: async (request, caller) => Object.assign(await options.context(request, caller.principal), { gatewayCall: caller.gateway, directAccess: edge.gatewayCalls.directAccess }),
+        routes: [healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready, undefined, readyDetails), opsRoutes(edge.ops, 'service', OPS_PATHS, metricsRoutes)],
         observability: { logger, metrics },
       });
       const running = await listen(server, port, host);
+      const ops = await listenOps(edge.ops, host, edge.http, [...OPS_PATHS, '/ready'], [healthRoute('/ready', ready), ...metricsRoutes]).catch(async (error: unknown) => {
+        await running.close();
+        throw error;
+      });
       return {
         ...running,
+        ...(ops ? { opsUrl: new URL(ops.url).origin } : {}),
         close: async () => {
+          await ops?.close();
           await running.close();
           await options.onClose?.();
           await apollo.stop();

@@ -72,10 +72,16 @@ const MISSING_REASONS: Record<MissingReason, (subsidiary: SubsidiaryConfig) => s
  */
 export class Consolidation {
   private readonly cells: Cell[];
+  private readonly cellsBySubsidiary = new Map<string, Cell[]>();
   private readonly arrived: Map<string, ArrivedReport>;
   readonly missing: SubsidiaryConfig[];
   private readonly reasons = new Map<string, MissingReason>();
   private readonly rates: Map<string, RateQuote>;
+  /**
+   * Every figure computed once, however many times it is asked for (aliases of one field all read
+   * the same report object): the outcome, value or error, by figure.
+   */
+  private readonly computed = new Map<string, { value: unknown } | { error: unknown }>();
 
   constructor(
     readonly params: ReportParams,
@@ -94,10 +100,32 @@ export class Consolidation {
       this.missing.push(subsidiary);
       this.reasons.set(subsidiary.code, report === null ? 'UNAVAILABLE' : 'cells' in report ? 'CURRENCY_MISMATCH' : 'NO_DATASET');
     });
-    this.cells = subsidiaries.flatMap((subsidiary) =>
-      (this.arrived.get(subsidiary.code)?.cells ?? []).map((cell) => ({ ...cell, subsidiary, amount: Decimal.parse(cell.amount) })),
-    );
+    this.cells = [];
+    for (const subsidiary of subsidiaries) {
+      const cells = (this.arrived.get(subsidiary.code)?.cells ?? []).map((cell): Cell => ({ ...cell, subsidiary, amount: Decimal.parse(cell.amount) }));
+      this.cellsBySubsidiary.set(subsidiary.code, cells);
+      this.cells.push(...cells);
+    }
     this.rates = new Map(rates.map((rate) => [`${rate.currency}:${rate.fiscalYear}`, rate]));
+  }
+
+  /** The figure `name`, computed by `compute` the first time it is asked for (an error is kept too). */
+  private once<T>(name: string, compute: () => T): T {
+    let outcome = this.computed.get(name);
+    if (!outcome) {
+      try {
+        outcome = { value: compute() };
+      } catch (error) {
+        outcome = { error };
+      }
+      this.computed.set(name, outcome);
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value as T;
+  }
+
+  private cellsOf(subsidiary: SubsidiaryConfig): readonly Cell[] {
+    return this.cellsBySubsidiary.get(subsidiary.code) ?? [];
   }
 
   get complete(): boolean {
@@ -147,9 +175,22 @@ export class Consolidation {
     return crossRate(this.quote(currency, fiscalYear).jpyPerUnit, this.quote(this.params.currency, fiscalYear).jpyPerUnit);
   }
 
+  /**
+   * The exact sum of cells in the reporting currency, rounded once: the local amounts are summed
+   * exactly per currency and fiscal year (bigint), and each of those sums is converted with its
+   * year's factor — the same value as converting cell by cell, in one conversion per currency and
+   * year instead of one per cell.
+   */
   private convert(cells: readonly Cell[]): Decimal {
+    const local = new Map<string, { currency: string; fiscalYear: number; amount: Decimal }>();
+    for (const cell of cells) {
+      const key = `${cell.subsidiary.currency}:${cell.groupFiscalYear}`;
+      const entry = local.get(key);
+      if (entry) entry.amount = entry.amount.add(cell.amount);
+      else local.set(key, { currency: cell.subsidiary.currency, fiscalYear: cell.groupFiscalYear, amount: cell.amount });
+    }
     let exact = Rational.ZERO;
-    for (const cell of cells) exact = exact.add(cell.amount.toRational().multiply(this.factor(cell.subsidiary.currency, cell.groupFiscalYear)));
+    for (const { currency, fiscalYear, amount } of local.values()) exact = exact.add(amount.toRational().multiply(this.factor(currency, fiscalYear)));
     return roundToCurrency(exact, this.params.currency);
   }
 
@@ -157,12 +198,15 @@ export class Consolidation {
     return { amount: money(this.convert(cells), this.params.currency).amount, currency: this.params.currency, partial: !this.complete };
   }
 
+  /** Lines by key, in key order: one pass over the cells, then one conversion per line. */
   private breakdown<K extends string | number>(what: string, keyOf: (cell: Cell) => K) {
     this.guard(what);
     const groups = new Map<K, Cell[]>();
     for (const cell of this.cells) {
       const key = keyOf(cell);
-      groups.set(key, [...(groups.get(key) ?? []), cell]);
+      const group = groups.get(key);
+      if (group) group.push(cell);
+      else groups.set(key, [cell]);
     }
     return [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -171,33 +215,49 @@ export class Consolidation {
 
   total() {
     this.guard('The group total');
-    return this.consolidated(this.cells);
+    return this.once('total', () => this.consolidated(this.cells));
   }
 
   byCauseArea() {
-    return this.breakdown('The breakdown by cause area', (cell) => cell.causeArea).map(({ key, ...rest }) => ({ causeArea: key, ...rest }));
+    return this.once('byCauseArea', () => this.breakdown('The breakdown by cause area', (cell) => cell.causeArea).map(({ key, ...rest }) => ({ causeArea: key, ...rest })));
   }
 
   byContributionType() {
-    return this.breakdown('The breakdown by contribution type', (cell) => cell.contributionType).map(({ key, ...rest }) => ({ contributionType: key, ...rest }));
+    return this.once('byContributionType', () =>
+      this.breakdown('The breakdown by contribution type', (cell) => cell.contributionType).map(({ key, ...rest }) => ({ contributionType: key, ...rest })),
+    );
   }
 
   byFiscalYear() {
-    return this.breakdown('The breakdown by fiscal year', (cell) => cell.groupFiscalYear).map(({ key, ...rest }) => ({ fiscalYear: key, ...rest }));
+    return this.once('byFiscalYear', () => this.breakdown('The breakdown by fiscal year', (cell) => cell.groupFiscalYear).map(({ key, ...rest }) => ({ fiscalYear: key, ...rest })));
+  }
+
+  /** A subsidiary's local total, exact. */
+  private localTotal(subsidiary: SubsidiaryConfig): Decimal {
+    return this.once(`local:${subsidiary.code}`, () => sumDecimals(this.cellsOf(subsidiary).map((cell) => cell.amount)));
+  }
+
+  /** A subsidiary's total converted into the reporting currency, rounded once. */
+  private convertedTotal(subsidiary: SubsidiaryConfig): Decimal {
+    return this.once(`converted:${subsidiary.code}`, () => this.convert(this.cellsOf(subsidiary)));
+  }
+
+  private yearsOf(subsidiary: SubsidiaryConfig): number[] {
+    return [...new Set(this.cellsOf(subsidiary).map((cell) => cell.groupFiscalYear))].sort();
   }
 
   /** One line per subsidiary: its local total, the rates used, and the converted amount (null when missing). */
   bySubsidiary() {
     return this.subsidiaries.map((subsidiary) => {
       const available = this.arrived.has(subsidiary.code);
-      const cells = this.cells.filter((cell) => cell.subsidiary === subsidiary);
-      const years = [...new Set(cells.map((cell) => cell.groupFiscalYear))].sort();
+      const cells = this.cellsOf(subsidiary);
+      const years = this.yearsOf(subsidiary);
       return {
         code: subsidiary.code,
         name: subsidiary.name,
         available,
-        local: available ? money(sumDecimals(cells.map((cell) => cell.amount)), subsidiary.currency) : null,
-        converted: available ? money(this.convert(cells), this.params.currency) : null,
+        local: available ? money(this.localTotal(subsidiary), subsidiary.currency) : null,
+        converted: available ? money(this.convertedTotal(subsidiary), this.params.currency) : null,
         ratesUsed: years.map((fiscalYear) => ({
           currency: subsidiary.currency,
           fiscalYear,
@@ -217,10 +277,14 @@ export class Consolidation {
    * not the whole report with its completeness.
    */
   bySubsidiaryLines() {
+    return this.once('bySubsidiaryLines', () => this.subsidiaryLines());
+  }
+
+  private subsidiaryLines() {
     return this.subsidiaries.map((subsidiary) => {
       const available = this.arrived.has(subsidiary.code);
-      const cells = this.cells.filter((cell) => cell.subsidiary === subsidiary);
-      const years = [...new Set(cells.map((cell) => cell.groupFiscalYear))].sort();
+      const cells = this.cellsOf(subsidiary);
+      const years = this.yearsOf(subsidiary);
       const ratesUsed = years.flatMap((fiscalYear) => {
         try {
           return [{
@@ -238,8 +302,8 @@ export class Consolidation {
         code: subsidiary.code,
         name: subsidiary.name,
         available,
-        local: available ? money(sumDecimals(cells.map((cell) => cell.amount)), subsidiary.currency) : null,
-        converted: available ? () => money(this.convert(cells), this.params.currency) : null,
+        local: available ? money(this.localTotal(subsidiary), subsidiary.currency) : null,
+        converted: available ? () => money(this.convertedTotal(subsidiary), this.params.currency) : null,
         ratesUsed,
         expenseCount: available ? cells.reduce((sum, cell) => sum + cell.expenseCount, 0) : null,
         asOf: this.asOfOf(subsidiary),
@@ -252,19 +316,24 @@ export class Consolidation {
     return rate.round(10).trimmed().toString();
   }
 
+  /** The volunteering rows of every subsidiary that arrived, hours parsed once. */
   private volunteeringRows() {
-    return [...this.arrived.values()].flatMap((report) => report.volunteering);
+    return this.once('volunteeringRows', () =>
+      [...this.arrived.values()].flatMap((report) => report.volunteering.map((row) => ({ ...row, hours: Decimal.parse(row.hours) }))),
+    );
   }
 
   volunteering() {
     this.guard('The volunteering total');
-    const rows = this.volunteeringRows();
-    return {
-      newRegistrations: rows.reduce((sum, row) => sum + row.newRegistrations, 0),
-      participants: rows.reduce((sum, row) => sum + row.participants, 0),
-      hours: sumDecimals(rows.map((row) => Decimal.parse(row.hours))).toString(),
-      partial: !this.complete,
-    };
+    return this.once('volunteering', () => {
+      const rows = this.volunteeringRows();
+      return {
+        newRegistrations: rows.reduce((sum, row) => sum + row.newRegistrations, 0),
+        participants: rows.reduce((sum, row) => sum + row.participants, 0),
+        hours: sumDecimals(rows.map((row) => row.hours)).toString(),
+        partial: !this.complete,
+      };
+    });
   }
 
   private metric(goal: GoalDocument, years: readonly number[]): number {
@@ -275,13 +344,21 @@ export class Consolidation {
       case 'VOLUNTEER_PARTICIPANTS':
         return rows.reduce((sum, row) => sum + row.participants, 0);
       case 'VOLUNTEER_HOURS':
-        return Number(sumDecimals(rows.map((row) => Decimal.parse(row.hours))).round(0).toString());
+        return Number(sumDecimals(rows.map((row) => row.hours)).round(0).toString());
     }
   }
 
-  /** Progress of each goal over the part of its period that the report covers. */
+  /** Progress of each goal over the part of its period that the report covers (computed once per list of goals). */
   goals(goals: readonly GoalDocument[]) {
     this.guard('Goal progress');
+    let computed = this.goalProgress.get(goals);
+    if (!computed) this.goalProgress.set(goals, (computed = this.progressOf(goals)));
+    return computed;
+  }
+
+  private readonly goalProgress = new WeakMap<readonly GoalDocument[], ReturnType<Consolidation['progressOf']>>();
+
+  private progressOf(goals: readonly GoalDocument[]) {
     const { from, to } = this.params;
     return goals.flatMap((goal) => {
       const first = Math.max(goal.fromFiscalYear, from);

@@ -8,7 +8,9 @@ import { SUBSIDIARIES, subsidiaryByCode, subsidiaryOwning, type SubsidiaryConfig
 import { CAUSE_AREAS } from '../common/catalog';
 import { FISCAL_YEAR_LIMITS } from '../common/fiscal-year';
 import { regionalTypeNames } from '../kit/schema';
-import { Consolidation, arrivedReport } from './consolidation';
+import { Consolidation } from './consolidation';
+import type { GroupLoaders } from './loaders';
+import { arrivalsOf } from './representation';
 import type { ExchangeRateDocument, GoalDocument } from './documents';
 import { formatReportId, parseReportId, reportParams, type GroupReportArgs, type ReportParams } from './report-params';
 import type { GroupStore } from './store';
@@ -18,6 +20,8 @@ import type { AuditTrail } from '../kit/audit';
 
 export interface GroupContext {
   store: GroupStore;
+  /** Per-request batching of reference data reads (loaders.ts). */
+  loaders: GroupLoaders;
   /** Records every write of this request. */
   audit: AuditTrail;
   /** The caller, from the verified bearer token. */
@@ -117,14 +121,18 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
     },
 
     GroupReport: {
-      /** Called with the subsidiaries' figures that @requires gathered; builds the consolidation once per report. */
-      __resolveReference: async (reference: { id?: unknown; subsidiaries?: unknown[] }, { store }: GroupContext): Promise<ResolvedReport> => {
+      /**
+       * Called with the subsidiaries' figures that @requires gathered; checks their shape
+       * (representation.ts: whoever calls `_entities` wrote them) and builds the consolidation once
+       * per report, every figure of it computed once however many aliases ask for it.
+       */
+      __resolveReference: async (reference: { id?: unknown; subsidiaries?: unknown }, { loaders }: GroupContext): Promise<ResolvedReport> => {
         if (typeof reference.id !== 'string' || reference.id.length > 200) raise('BAD_USER_INPUT', "a representation's id must be a string", { field: 'representations' });
         const params = parseReportId(reference.id);
-        const arrivals = reference.subsidiaries ?? [];
-        const [rates, goalDocuments] = await Promise.all([store.ratesForSpan(params.from, params.to), store.goals()]);
+        const arrivals = arrivalsOf(reference, SUBSIDIARIES, params);
+        const [rates, goalDocuments] = await Promise.all([loaders.ratesForSpan(params.from, params.to), loaders.goals()]);
         const quotes = rates.map((rate) => ({ currency: rate.currency, fiscalYear: rate.fiscalYear, jpyPerUnit: fromDecimal128(rate.jpyPerUnit), source: rate.source }));
-        const consolidation = new Consolidation(params, SUBSIDIARIES, SUBSIDIARIES.map((_, index) => arrivedReport(arrivals[index])), quotes);
+        const consolidation = new Consolidation(params, SUBSIDIARIES, arrivals, quotes);
         return { ...reportView(params), consolidation, goalDocuments };
       },
       completeness: report((consolidation) => consolidation.completeness()),

@@ -5,6 +5,7 @@ import { GROUP_SUBGRAPH } from '../common/registry';
 import { AuditTrail, auditedMutations, requestIdOf } from '../kit/audit';
 import { AuditStore } from '../kit/store/audit';
 import { ensureIndexes } from '../kit/store/indexes';
+import { createGroupLoaders } from './loaders';
 import { groupResolvers, type GroupContext } from './resolvers';
 import { groupSdl } from './schema';
 import { GROUP_INDEXES, GroupStore } from './store';
@@ -34,6 +35,6 @@ export async function createGroupSubgraph(options: GroupSubgraphOptions): Promis
     mongo: options.mongo,
     production: options.production,
     auth: options.auth,
-    context: async (request, principal) => ({ store, principal, audit: new AuditTrail(audit, principal.subject, requestIdOf(request)) }),
+    context: async (request, principal) => ({ store, loaders: createGroupLoaders(store), principal, audit: new AuditTrail(audit, principal.subject, requestIdOf(request)) }),
   });
 }

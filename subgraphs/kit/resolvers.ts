@@ -48,9 +48,9 @@ type ReadFigures =
   | (Omit<ReportFigures, 'dataset'> & { asOf: string; dataset: { id: string; createdAt: string } })
   | { asOf: string; dataset: null; cells: null; volunteering: null };
 
-async function reportFigures(store: RegionalContext['store'], key: ReportKey): Promise<ReadFigures> {
+async function reportFigures(loaders: RegionalContext['loaders'], key: ReportKey): Promise<ReadFigures> {
   const asOf = new Date().toISOString();
-  const { dataset, cells, volunteering } = await store.figures.report(key);
+  const { dataset, cells, volunteering } = await loaders.report.load(key);
   if (!dataset) return { asOf, dataset: null, cells: null, volunteering: null };
   return { cells, volunteering, asOf, dataset: { id: dataset.datasetId, createdAt: dataset.createdAt.toISOString() } };
 }
@@ -134,12 +134,13 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
     },
 
     [names.report]: {
-      __resolveReference: (reference: { id?: unknown }, { store }: RegionalContext): RegionalReport | null => {
+      /** Read through the request's report loader: any number of report entities cost the round trips of one. */
+      __resolveReference: (reference: { id?: unknown }, { loaders }: RegionalContext): RegionalReport | null => {
         const id = referenceId(reference, 200);
         const key = parseReportKey(id);
         if (key.code !== subsidiary.code) return null;
         let read: ReturnType<RegionalReport['figures']> | undefined;
-        return { id, key, figures: () => (read ??= reportFigures(store, key)) };
+        return { id, key, figures: () => (read ??= reportFigures(loaders, key)) };
       },
       currency: () => currency,
       cells: async ({ figures }: RegionalReport) => (await figures()).cells?.map((cell) => ({ ...cell, amount: cell.amount.toString() })) ?? null,

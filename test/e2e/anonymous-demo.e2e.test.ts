@@ -4,11 +4,11 @@
  * that is sent is still verified.
  */
 import { describe, expect, it } from 'vitest';
-import { generateSecret } from '../../platform/auth';
-import { testAuthConfig, useSeededStack } from '../harness/stack';
+import { es256Issuer } from '../../platform/token-issuer';
+import { testIdentity, useSeededStack } from '../harness/stack';
 import { databaseSnapshot, firstCode, post } from '../harness/security';
 
-const stack = useSeededStack('e2e_anonymous', { auth: testAuthConfig({ AUTH_ALLOW_ANONYMOUS: 'true' }) });
+const stack = useSeededStack('e2e_anonymous', testIdentity({ AUTH_ALLOW_ANONYMOUS: 'true' }));
 
 describe('anonymous demo access', () => {
   it('reads the group view without a token', async () => {
@@ -30,7 +30,7 @@ describe('anonymous demo access', () => {
   });
 
   it('still refuses a token that does not verify', async () => {
-    const forged = await stack.token(['group:read'], { secret: new TextEncoder().encode(generateSecret()) });
+    const forged = await es256Issuer({ issuer: stack.issuer.issuer, audience: stack.issuer.audience }).mint({ subject: 'mallory', scopes: ['group:read'] });
     const answer = await post(stack.gatewayUrl, `{ causeAreas { code } }`, {}, forged);
     expect(answer.status).toBe(401);
     expect(firstCode(answer)).toBe('UNAUTHENTICATED');

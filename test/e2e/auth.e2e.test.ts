@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useSeededStack } from '../harness/stack';
 import { UNAUTHENTICATED_CALLERS, callers, databaseSnapshot, firstCode, post, type CallerName, type RawResponse } from '../harness/security';
+import { signedPost } from '../harness/signed-calls';
 
 const stack = useSeededStack('e2e_auth');
 let tokens: Awaited<ReturnType<typeof callers>>;
@@ -105,7 +106,8 @@ function expectRefused(response: RawResponse, code: 'UNAUTHENTICATED' | 'FORBIDD
   expect(firstCode(response), `${what}: ${JSON.stringify(response.body)}`).toBe(code);
   expect(response.status, what).toBe(code === 'UNAUTHENTICATED' ? 401 : 403);
   expect(response.body.data ?? null, what).toBeNull();
-  if (code === 'UNAUTHENTICATED') expect(response.headers.get('www-authenticate'), what).toMatch(/^Bearer /);
+  // a bad token is challenged for a Bearer token, a missing or bad gateway signature for a Signature
+  if (code === 'UNAUTHENTICATED') expect(response.headers.get('www-authenticate'), what).toMatch(/^(Bearer|Signature) /);
 }
 
 /** What each caller gets from a mutation of India: only India's writers (and ops admins) may write. */
@@ -122,6 +124,11 @@ const INDIA_WRITE: Record<CallerName, 'allowed' | 'FORBIDDEN' | 'UNAUTHENTICATED
   wrongIssuer: 'UNAUTHENTICATED',
   badSignature: 'UNAUTHENTICATED',
   algNone: 'UNAUTHENTICATED',
+  publicKeyAsSecret: 'UNAUTHENTICATED',
+  subjectList: 'UNAUTHENTICATED',
+  subjectNumber: 'UNAUTHENTICATED',
+  scopeList: 'UNAUTHENTICATED',
+  malformedScope: 'UNAUTHENTICATED',
 };
 
 describe.each(['gateway', 'india'])('every role against every India mutation, via %s', (route) => {
@@ -193,19 +200,20 @@ describe('reads', () => {
   const readers: CallerName[] = ['admin', 'hq', 'india', 'japan', 'bi'];
   const auditors: CallerName[] = ['admin', 'hq'];
 
-  const samples: [string, string, string, Record<string, unknown>, readonly CallerName[]][] = [
-    ['the group view and a consolidated report', 'gateway', GROUP_VIEW, {}, readers],
-    ['the audit trail', 'gateway', AUDIT, {}, auditors],
-    ["India's initiatives through _entities", 'india', ENTITIES, indiaRef, readers],
-    ["an initiative entity by id", 'india', INITIATIVE_ENTITY, { r: [{ __typename: 'IndiaInitiative', id: 'IN-I0001' }] }, readers],
-    ["India's audit trail through _entities", 'india', ENTITIES_AUDIT, indiaRef, auditors],
-    ['reference data of the group subgraph', 'group', `{ causeAreas { code } exchangeRates(fiscalYear: 2025) { currency } }`, {}, readers],
+  /** What, where, with which variables, who may; `signed`: sent as the gateway sends it (entities are answered to the gateway only). */
+  const samples: [string, string, string, Record<string, unknown>, readonly CallerName[], boolean][] = [
+    ['the group view and a consolidated report', 'gateway', GROUP_VIEW, {}, readers, false],
+    ['the audit trail', 'gateway', AUDIT, {}, auditors, false],
+    ["India's initiatives through _entities", 'india', ENTITIES, indiaRef, readers, true],
+    ["an initiative entity by id", 'india', INITIATIVE_ENTITY, { r: [{ __typename: 'IndiaInitiative', id: 'IN-I0001' }] }, readers, true],
+    ["India's audit trail through _entities", 'india', ENTITIES_AUDIT, indiaRef, auditors, true],
+    ['reference data of the group subgraph', 'group', `{ causeAreas { code } exchangeRates(fiscalYear: 2025) { currency } }`, {}, readers, false],
   ];
 
-  it.each(samples)('%s (via %s)', async (_name, route, query, variables, allowed) => {
+  it.each(samples)('%s (via %s)', async (_name, route, query, variables, allowed, signed) => {
     for (const caller of Object.keys(tokens) as CallerName[]) {
-      const response = await post(url(route), query, variables, tokens[caller]);
-      const what = `${caller} reading via ${route}`;
+      const response = signed ? await signedPost(url(route), route, stack.stack.signingKey, query, variables, tokens[caller]) : await post(url(route), query, variables, tokens[caller]);
+      const what = `${caller} reading via ${route}${signed ? ' (signed as the gateway)' : ''}`;
       if (allowed.includes(caller)) {
         expect(response.body.errors, what).toBeUndefined();
         expect(response.body.data, what).toBeTruthy();
@@ -215,12 +223,33 @@ describe('reads', () => {
     }
   });
 
-  it('a subgraph answers nothing at all without a valid token, not even its schema', async () => {
+  it('entities straight at a subgraph, without the gateway signature, are refused to every caller', async () => {
+    for (const [, route, query, variables] of samples.filter((sample) => sample[5])) {
+      for (const caller of Object.keys(tokens) as CallerName[]) {
+        const response = await post(url(route), query, variables, tokens[caller]);
+        expect(response.status, `${caller} via ${route}`).toBe(401);
+        expect(firstCode(response)).toBe('UNAUTHENTICATED');
+        expect(response.body.data ?? null).toBeNull();
+        if (!UNAUTHENTICATED_CALLERS.includes(caller)) expect(response.body.errors?.[0]?.extensions?.reason, `${caller} via ${route}`).toBe('gateway_signature_required');
+      }
+    }
+  });
+
+  it('a subgraph answers nothing at all without a valid token, and its schema only to the gateway', async () => {
     for (const route of ['group', 'japan', 'india', 'america', 'thailand']) {
       for (const caller of UNAUTHENTICATED_CALLERS) {
         expectRefused(await post(url(route), '{ _service { sdl } }', {}, tokens[caller]), 'UNAUTHENTICATED', `${caller} via ${route}`);
+        // a gateway signature does not make a bad token good
+        expectRefused(await signedPost(url(route), route, stack.stack.signingKey, '{ _service { sdl } }', {}, tokens[caller]), 'UNAUTHENTICATED', `${caller} via ${route}, signed`);
       }
-      const served = await post(url(route), '{ _service { sdl } }', {}, tokens.bi);
+      // a valid token is not enough: the schema goes to the gateway only (finding 6)
+      for (const caller of ['noScopes', 'bi', 'admin'] as const) {
+        const unsigned = await post(url(route), '{ _service { sdl } }', {}, tokens[caller]);
+        expectRefused(unsigned, 'UNAUTHENTICATED', `${caller} asking ${route} for its schema`);
+        expect(unsigned.body.errors?.[0]?.extensions?.reason).toBe('gateway_signature_required');
+        expect(JSON.stringify(unsigned.body)).not.toContain('requiresScopes');
+      }
+      const served = await signedPost(url(route), route, stack.stack.signingKey, '{ _service { sdl } }', {}, tokens.bi);
       expect(served.body.data?._service.sdl).toContain('@requiresScopes');
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUBSIDIARIES } from '../../subgraphs/common/registry';
 import { useSeededStack } from '../harness/stack';
+import { isBackgroundUpkeep } from '../harness/upkeep';
 
 /** Independent exact arithmetic for the checks: fractions of bigints, nothing from the product. */
 type Fraction = [bigint, bigint];
@@ -201,11 +202,13 @@ describe('cross-subsidiary initiative lists', () => {
       nodes { id expenses { id amount { amount } } totals { amount { amount currency } expenseCount } } } } }`;
     const small = await stack.countCommands(() => stack.data(NESTED, { first: 2 }));
     const large = await stack.countCommands(() => stack.data(NESTED, { first: 15 }));
+    // the write journal's background sweep may run meanwhile: only what the requests caused counts
+    const caused = (counts: typeof small, subgraph: string) => counts.get(subgraph)!.filter((event) => !isBackgroundUpkeep(event));
     for (const subgraph of ['japan', 'india', 'america', 'thailand']) {
-      const names = large.get(subgraph)!.map((event) => event.commandName);
+      const names = caused(large, subgraph).map((event) => event.commandName);
       // the page (one $facet aggregate), the expenses (one find), the totals (the cells, and writes in flight: two finds)
       expect(names.sort()).toEqual(['aggregate', 'find', 'find', 'find']);
-      expect(small.get(subgraph)!.length).toBe(large.get(subgraph)!.length);
+      expect(caused(small, subgraph).length).toBe(caused(large, subgraph).length);
     }
   });
 });

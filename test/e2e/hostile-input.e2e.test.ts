@@ -1,19 +1,31 @@
 /**
  * Hostile input: a table of attacks and malformed values, each refused with the right code and
  * nothing changed in any database (read back after every row); client-supplied objects never
- * reach a MongoDB filter as operators, and search text is matched literally.
+ * reach a MongoDB filter as operators, and search text is matched literally. Rows sent straight to
+ * a subgraph's entities are signed as the gateway signs them (what a subgraph checks behind the
+ * gateway); the signed-call rows attack the signature itself at every subgraph.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';
 import { LIMIT_ERROR_CODES } from '../../gateway/src/plugins/limits';
+import { generateSigningKey, type SigningKey } from '../../platform/signing-keys';
 import { useSeededStack } from '../harness/stack';
 import { callers, databaseSnapshot, firstCode, type RawResponse } from '../harness/security';
+import { contentDigest } from '../../platform/http-signatures';
+import { signedPost, type SignedRequestOptions } from '../harness/signed-calls';
 
 const stack = useSeededStack('e2e_hostile');
 let tokens: Awaited<ReturnType<typeof callers>>;
+let keys: Record<'gateway' | 'otherKeySameId' | 'unknownKeyId', SigningKey>;
 
 beforeAll(async () => {
   tokens = await callers(stack);
+  keys = {
+    gateway: stack.stack.signingKey,
+    // another key under the gateway's key id, and a key id no subgraph lists
+    otherKeySameId: generateSigningKey(stack.stack.signingKey.keyId),
+    unknownKeyId: generateSigningKey('not-the-gateway'),
+  };
 });
 
 const RECORD = `mutation($input: ExpenseInput!, $key: String) { indiaRecordExpense(input: $input, idempotencyKey: $key) { id } }`;
@@ -44,12 +56,39 @@ interface Row {
   method?: string;
   code: string;
   status?: number;
+  /** Sent signed as the gateway would sign it (to a subgraph `route`), with this key and these changes. */
+  gateway?: { key?: keyof typeof keys; options?: () => SignedRequestOptions };
+  /** The refusal's `extensions.reason`. */
+  reason?: string;
 }
 
 const DEEP = `{ initiative(id: "IN-I0001") { ... on IndiaInitiative { expenses { initiative { expenses { initiative { expenses { initiative { expenses { initiative { expenses { initiative { expenses { initiative { id } } } } } } } } } } } } } } }`;
 const ALIASES = `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: causeAreas { code }`).join(' ')} }`;
 const MUTATION_ALIASES = `mutation { ${Array.from({ length: 40 }, (_, i) => `m${i}: indiaRecordVolunteerRegistrations(input: { date: "2024-10-31", count: 1 }) { id }`).join(' ')} }`;
 const COSTLY = `{ subsidiaries { initiatives(first: 100) { nodes { expenses(first: 100) { ... on IndiaExpense { initiative { expenses(first: 100) { id } } } } } } } }`;
+
+/** A hand-written GroupReport: one Japan cell of ¥999,999,999,999 and a million registrants. */
+const FORGED_REPORT = {
+  query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on GroupReport { total { amount currency partial } completeness { complete } volunteering { newRegistrations } } } }`,
+  variables: {
+    r: [
+      {
+        __typename: 'GroupReport',
+        id: '2024|2024|JPY|*|*|complete',
+        subsidiaries: [
+          {
+            __typename: 'JapanReport',
+            currency: 'JPY',
+            cells: [{ groupFiscalYear: 2024, causeArea: 'ENVIRONMENT', contributionType: 'CASH', amount: '999999999999', expenseCount: 1 }],
+            volunteering: [{ groupFiscalYear: 2024, newRegistrations: 1_000_000, participants: 1_000_000, hours: '1' }],
+            asOf: new Date().toISOString(),
+            dataset: { id: 'forged' },
+          },
+        ],
+      },
+    ],
+  },
+};
 
 const ROWS: Record<string, Row> = {
   // objects where a value belongs: GraphQL's typed inputs refuse them before any resolver runs
@@ -69,11 +108,12 @@ const ROWS: Record<string, Row> = {
   'a cursor that is an object': { query: PAGE, variables: { after: cursor({ $where: '1' }) }, code: 'BAD_USER_INPUT' },
   'a cursor that is not base64 JSON': { query: PAGE, variables: { after: '%%%not-a-cursor' }, code: 'BAD_USER_INPUT' },
   'an oversized cursor': { query: PAGE, variables: { after: cursor(['x'.repeat(300), 'IN-I0001']) }, code: 'BAD_USER_INPUT' },
-  'an operator as a representation id (India subgraph directly)': { route: 'india', query: ENTITIES, variables: { r: [{ __typename: 'IndiaInitiative', id: { $ne: null } }] }, code: 'BAD_USER_INPUT' },
-  'a list as a representation id': { route: 'india', query: ENTITIES, variables: { r: [{ __typename: 'IndiaExpense', id: ['IN-X000001'] }] }, code: 'BAD_USER_INPUT' },
-  'an operator as a report key': { route: 'india', query: ENTITIES, variables: { r: [{ __typename: 'IndiaReport', id: { $gt: '' } }] }, code: 'BAD_USER_INPUT' },
+  'an operator as a representation id (India subgraph directly)': { route: 'india', gateway: {}, query: ENTITIES, variables: { r: [{ __typename: 'IndiaInitiative', id: { $ne: null } }] }, code: 'BAD_USER_INPUT' },
+  'a list as a representation id': { route: 'india', gateway: {}, query: ENTITIES, variables: { r: [{ __typename: 'IndiaExpense', id: ['IN-X000001'] }] }, code: 'BAD_USER_INPUT' },
+  'an operator as a report key': { route: 'india', gateway: {}, query: ENTITIES, variables: { r: [{ __typename: 'IndiaReport', id: { $gt: '' } }] }, code: 'BAD_USER_INPUT' },
   'an operator as a group report key (group subgraph directly)': {
     route: 'group',
+    gateway: {},
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on GroupReport { id } } }`,
     variables: { r: [{ __typename: 'GroupReport', id: { $ne: null } }] },
     code: 'BAD_USER_INPUT',
@@ -135,11 +175,80 @@ const ROWS: Record<string, Row> = {
   'a batch of operations': { body: JSON.stringify([{ query: '{ causeAreas { code } }' }, { query: '{ goals { id } }' }]), code: 'BAD_REQUEST', status: 400 },
   'a simple cross-site form post (CSRF)': { body: 'query=mutation{indiaRecordVolunteerRegistrations(input:{date:"2024-10-31",count:1}){id}}', headers: { 'content-type': 'text/plain' }, code: 'BAD_REQUEST', status: 400 },
   'a mutation over GET': { method: 'GET', query: `mutation { indiaRecordVolunteerRegistrations(input: { date: "2024-10-31", count: 1 }) { id } }`, headers: { 'apollo-require-preflight': 'true' }, code: 'BAD_REQUEST', status: 405 },
+
+  // validly signed tokens whose claims have the wrong type (finding 7), at the gateway and straight at a subgraph
+  'a token whose sub is a list': { query: RECORD, variables: { input: expense }, as: 'subjectList', code: 'UNAUTHENTICATED', status: 401 },
+  'a token whose sub is a number': { query: `{ subsidiaries { code auditLog(first: 1) { nodes { actor } } } }`, as: 'subjectNumber', code: 'UNAUTHENTICATED', status: 401 },
+  'a token whose scope is a list': { query: RECORD, variables: { input: expense }, as: 'scopeList', code: 'UNAUTHENTICATED', status: 401 },
+  'a token whose sub is a list, straight at the subgraph': { route: 'india', query: RECORD, variables: { input: expense }, as: 'subjectList', code: 'UNAUTHENTICATED', status: 401 },
+  'a token whose sub is a list, signed by the gateway': { route: 'india', gateway: {}, query: RECORD, variables: { input: expense }, as: 'subjectList', code: 'UNAUTHENTICATED', status: 401 },
+
+  // forged consolidated totals (finding 1): hand-written representations straight at the group subgraph
+  'forged GroupReport cells through the gateway (it exposes no _entities)': { query: FORGED_REPORT.query, variables: FORGED_REPORT.variables, as: 'bi', code: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
+  'forged GroupReport cells straight at the group subgraph (BI token)': { route: 'group', query: FORGED_REPORT.query, variables: FORGED_REPORT.variables, as: 'bi', code: 'UNAUTHENTICATED', status: 401, reason: 'gateway_signature_required' },
+  'forged GroupReport cells straight at the group subgraph (regional token)': { route: 'group', query: FORGED_REPORT.query, variables: FORGED_REPORT.variables, as: 'india', code: 'UNAUTHENTICATED', status: 401, reason: 'gateway_signature_required' },
+  'an existence probe with a token without scopes (finding 5)': {
+    route: 'india',
+    gateway: {},
+    query: `query($r: _Any!) { _entities(representations: [$r]) { __typename } }`,
+    variables: { r: { __typename: 'IndiaInitiative', id: 'IN-I0001' } },
+    as: 'noScopes',
+    code: 'FORBIDDEN',
+    status: 403,
+  },
+  'the schema asked for by a token without scopes (finding 6)': { route: 'india', query: '{ _service { sdl } }', as: 'noScopes', code: 'UNAUTHENTICATED', status: 401, reason: 'gateway_signature_required' },
+
+  ...signedCallAttacks(),
 };
+
+/**
+ * Every way to get the gateway's signature wrong, at every subgraph, on a write a valid signature
+ * (or, in development, no signature at all) would let through: a signature that is present must
+ * hold, it is never ignored. Unsigned entity and schema requests are refused too.
+ */
+function signedCallAttacks(): Record<string, Row> {
+  const now = () => Math.floor(Date.now() / 1000);
+  // the write made bigger after signing: 7 registrations become 8, a rate of 9.99 becomes 8.88
+  const alter = (body: string) => body.replace('count: 7', 'count: 8').replace('9.99', '8.88');
+  const rows: Record<string, Row> = {};
+  for (const subgraph of ['group', 'japan', 'india', 'america', 'thailand']) {
+    const write =
+      subgraph === 'group'
+        ? { query: `mutation($input: ExchangeRateInput!) { setExchangeRate(input: $input) { currency } }`, variables: { input: { currency: 'THB', fiscalYear: 2031, jpyPerUnit: '9.99', source: 'forged', asOf: '2024-03-31' } } }
+        : { query: `mutation { ${subgraph}RecordVolunteerRegistrations(input: { date: "2024-10-31", count: 7 }) { id } }`, variables: {} };
+    const attack = (reason: string, gateway: Row['gateway'], row: Partial<Row> = {}): Row => ({ route: subgraph, ...write, gateway, code: 'UNAUTHENTICATED', status: 401, reason, ...row });
+    Object.assign(rows, {
+      [`${subgraph}: entities without a signature`]: {
+        route: subgraph,
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+        variables: { r: [{ __typename: subgraph === 'group' ? 'GroupReport' : `${subgraph[0]!.toUpperCase()}${subgraph.slice(1)}Subsidiary`, ...(subgraph === 'group' ? { id: '2024|2024|JPY|*|*|complete' } : { code: 'XX' }) }] },
+        code: 'UNAUTHENTICATED',
+        status: 401,
+        reason: 'gateway_signature_required',
+      },
+      [`${subgraph}: its schema without a signature`]: { route: subgraph, query: '{ _service { sdl } }', as: 'bi', code: 'UNAUTHENTICATED', status: 401, reason: 'gateway_signature_required' },
+      [`${subgraph}: signed with another key under the gateway's key id`]: attack('bad_signature', { key: 'otherKeySameId' }),
+      [`${subgraph}: signed with a key it does not accept`]: attack('unknown_key', { key: 'unknownKeyId' }),
+      [`${subgraph}: replayed, the signature 2 minutes old`]: attack('stale', { options: () => ({ sign: { now: now() - 120 } }) }),
+      [`${subgraph}: a signature created 2 minutes in the future`]: attack('future', { options: () => ({ sign: { now: now() + 120 } }) }),
+      [`${subgraph}: an expired signature`]: attack('expired', { options: () => ({ sign: { now: now() - 20, lifetimeSeconds: 1 } }) }),
+      [`${subgraph}: the body altered after signing`]: attack('digest_mismatch', { options: () => ({ alterBody: alter }) }),
+      [`${subgraph}: the body and its digest altered after signing`]: attack('bad_signature', {
+        options: () => ({ alterBody: alter, headers: { 'content-digest': contentDigest(alter(JSON.stringify({ query: write.query, variables: write.variables }))) } }),
+      }),
+      [`${subgraph}: a signature over another path`]: attack('bad_signature', { options: () => ({ sign: { path: '/other' } }) }),
+      [`${subgraph}: a signature made for another subgraph`]: attack('wrong_subgraph', { options: () => ({ target: subgraph === 'india' ? 'japan' : 'india' }) }),
+      [`${subgraph}: a signature made for another token`]: attack('bad_signature', { options: () => ({ headers: { authorization: `Bearer ${tokens.hq}` } }) }),
+      [`${subgraph}: a signature that does not cover the token`]: attack('not_covered', { options: () => ({ unsignedHeaders: ['authorization'] }) }),
+    });
+  }
+  return rows;
+}
 
 async function send(row: Row): Promise<RawResponse> {
   const url = row.route ? stack.stack.subgraphs.get(row.route)!.server.url : stack.gatewayUrl;
   const token = tokens[row.as ?? 'admin'];
+  if (row.gateway) return signedPost(url, row.route!, keys[row.gateway.key ?? 'gateway'], row.query!, row.variables ?? {}, token, row.gateway.options?.());
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...row.headers };
   const response =
     row.method === 'GET'
@@ -162,6 +271,7 @@ describe('hostile input is refused with a code and changes nothing', () => {
     expect(firstCode(response!), JSON.stringify(response!.body).slice(0, 500)).toBe(row.code);
     expect(response!.body.errors?.[0]?.message.length).toBeGreaterThan(10);
     if (row.status) expect(response!.status).toBe(row.status);
+    if (row.reason) expect(response!.body.errors?.[0]?.extensions?.reason, JSON.stringify(response!.body.errors)).toBe(row.reason);
     if (row.query?.startsWith('mutation')) expect(response!.body.data ?? null).toBeNull();
     expect(await databaseSnapshot(stack)).toEqual(before);
   });
@@ -180,6 +290,23 @@ describe('hostile input is refused with a code and changes nothing', () => {
     };
     for (const event of commands) scan(event.command);
     expect(found).toEqual([]);
+  });
+});
+
+describe('a signed call is good for one request', () => {
+  it.each(['group', 'india'])('a replay of a signed write within the window is refused at %s, and writes nothing', async (subgraph) => {
+    const url = stack.stack.subgraphs.get(subgraph)!.server.url;
+    const write =
+      subgraph === 'group'
+        ? { query: `mutation($input: ExchangeRateInput!) { setExchangeRate(input: $input) { currency } }`, variables: { input: { currency: 'THB', fiscalYear: 2032, jpyPerUnit: '4.20', source: 'replay check', asOf: '2024-03-31' } } }
+        : { query: `mutation { indiaRecordVolunteerRegistrations(input: { date: "2024-10-31", count: 3 }) { id } }`, variables: {} };
+    const first = await signedPost(url, subgraph, stack.stack.signingKey, write.query, write.variables, tokens.admin);
+    expect(first.body.errors, JSON.stringify(first.body)).toBeUndefined();
+    const before = await databaseSnapshot(stack);
+    const replayed = await signedPost(url, subgraph, stack.stack.signingKey, write.query, write.variables, tokens.admin, { reuse: first.signature });
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'replayed' });
+    expect(await databaseSnapshot(stack)).toEqual(before);
   });
 });
 

@@ -12,11 +12,13 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { Db } from 'mongodb';
-import { loadAuthConfig, generateSecret } from '../../platform/auth';
+import { publicKeySet } from '../../platform/signing-keys';
+import { es256Issuer } from '../../platform/token-issuer';
 import { ROLES } from '../../subgraphs/common/scopes';
-import { bearer, graphql, type GraphQLResponse } from './graphql';
+import type { GraphQLResponse } from './graphql';
 import { canonicalDecimal, cellsFromRecords, volunteeringFromRecords } from './independent-sums';
 import { startMongoWriteProxy, type CrashMode, type MongoWriteProxy } from './mongo-write-proxy';
+import { signedPost } from './signed-calls';
 import { useSeededStack, type SeededStack } from './stack';
 import { startSubgraphProcess, type SubgraphProcess } from './subgraph-process';
 import { getMongoUri } from './mongo';
@@ -30,7 +32,7 @@ export interface CrashRig {
   proxy: () => MongoWriteProxy;
   /** India's database, read directly (not through the proxy). */
   db: () => Db;
-  /** Sends an operation straight to the India process with a regional token; rejects when the connection dies. */
+  /** Sends an operation straight to the India process with a regional token, signed as the gateway signs; rejects when the connection dies. */
   send(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
   /** Waits until no write is in flight and the cells remember no finished write (so no background write is due). */
   quiescent(): Promise<void>;
@@ -38,8 +40,8 @@ export interface CrashRig {
 
 /** A seeded stack whose India subgraph is a separate process behind the write-counting proxy. */
 export function useCrashRig(prefix: string): CrashRig {
-  const authEnv = { AUTH_JWT_SECRET: generateSecret(), AUTH_ISSUER: 'csr-crash-issuer', AUTH_AUDIENCE: 'csr-crash' };
-  const stack = useSeededStack(prefix, { auth: loadAuthConfig(authEnv), gatewayEnv: { RESPONSE_CACHE: 'false' } });
+  const issuer = es256Issuer({ issuer: 'csr-crash-issuer', audience: 'csr-crash' });
+  const stack = useSeededStack(prefix, { issuer, gatewayEnv: { RESPONSE_CACHE: 'false' } });
   let proxy: MongoWriteProxy | undefined;
   let india: SubgraphProcess | undefined;
   let token = '';
@@ -51,7 +53,8 @@ export function useCrashRig(prefix: string): CrashRig {
     india = await startSubgraphProcess({
       name: 'india',
       port,
-      env: { ...authEnv, MONGODB_URI: proxy.uri, DATABASE_PREFIX: database.slice(0, -'india'.length), WRITE_LEASE_MS: String(LEASE_MS), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '3000' },
+      // the public keys only: the identity provider's and the gateway's (the in-process gateway signs its calls to it)
+      env: { ...issuer.verifierEnv, GATEWAY_PUBLIC_KEYS: publicKeySet([stack.stack.signingKey]), MONGODB_URI: proxy.uri, DATABASE_PREFIX: database.slice(0, -'india'.length), WRITE_LEASE_MS: String(LEASE_MS), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '3000' },
     });
     token = await stack.token(ROLES.regional('IN'), { subject: 'in-crash-tester' });
   }, 120_000);
@@ -69,7 +72,7 @@ export function useCrashRig(prefix: string): CrashRig {
     india: () => need(india, 'india'),
     proxy: () => need(proxy, 'proxy'),
     db,
-    send: (query, variables = {}) => graphql(need(india, 'india').url, query, variables, bearer(token)),
+    send: async (query, variables = {}) => (await signedPost(need(india, 'india').url, 'india', stack.stack.signingKey, query, variables, token)).body,
     async quiescent() {
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {

@@ -20,11 +20,13 @@ export function capturedLogger(service = 'gateway'): { logger: Logger; lines: Re
 }
 
 /**
- * Starts a gateway over the stack's subgraphs (their URLs, its token settings) with `env` on top
+ * Starts a gateway over the stack's subgraphs (their URLs, its token settings and signing key) with `env` on top
  * (e.g. SUBGRAPH_URL_INDIA pointing at a proxy); the caller closes it.
  */
 export async function startGatewayOver(stack: SeededStack, env: NodeJS.ProcessEnv, options: GatewayOptions = {}): Promise<RunningServer> {
   const urls = Object.fromEntries([...stack.stack.subgraphs.values()].map((subgraph) => [`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`, subgraph.server.url]));
-  const config = { ...loadGatewayConfig({ WATCH_SUPERGRAPH: 'false', SUPERGRAPH_PATH, ...urls, ...env }, []), auth: stack.stack.auth };
+  const loaded = loadGatewayConfig({ WATCH_SUPERGRAPH: 'false', SUPERGRAPH_PATH, ...urls, ...env }, []);
+  // the stack's token settings and signing key: its subgraphs answer entities to signed calls only
+  const config = { ...loaded, auth: stack.stack.auth, signing: { ...loaded.signing, key: stack.stack.signingKey } };
   return createGateway(config, options).listen(0, '127.0.0.1');
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BSON } from 'mongodb';
-import { UnsecuredJWT } from 'jose';
-import { generateSecret } from '../../platform/auth';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { es256Issuer } from '../../platform/token-issuer';
 import { ROLES } from '../../subgraphs/common/scopes';
 import type { GraphQLResponse } from './graphql';
 import type { SeededStack } from './stack';
@@ -55,10 +55,18 @@ export interface Caller {
   token: string | null;
 }
 
+/** The key id the stack's identity provider signs with (from its public JWKS). */
+function stackKid(stack: SeededStack): string {
+  return (JSON.parse(stack.issuer.verifierEnv.AUTH_JWT_PUBLIC_KEY!) as { keys: { kid: string }[] }).keys[0]!.kid;
+}
+
 /** The callers of the role matrix: real roles, and every way a token can be wrong. */
 export async function callers(stack: SeededStack) {
   const { issuer, audience } = stack.stack.auth;
   const now = Math.floor(Date.now() / 1000);
+  // another key under the stack's key id: a forged signature
+  const stranger = es256Issuer({ issuer, audience });
+  const publicKeyText = stack.issuer.verifierEnv.AUTH_JWT_PUBLIC_KEY!;
   return {
     admin: await stack.token(ROLES.admin, { subject: 'ops-admin' }),
     hq: await stack.token(ROLES.hq, { subject: 'hq-alice' }),
@@ -70,15 +78,40 @@ export async function callers(stack: SeededStack) {
     expired: await stack.token(ROLES.admin, { subject: 'ops-admin', ttlSeconds: -3600 }),
     wrongAudience: await stack.token(ROLES.admin, { subject: 'ops-admin', audience: 'another-api' }),
     wrongIssuer: await stack.token(ROLES.admin, { subject: 'ops-admin', issuer: 'https://evil.example' }),
-    badSignature: await stack.token(ROLES.admin, { subject: 'ops-admin', secret: new TextEncoder().encode(generateSecret()) }),
+    badSignature: await stranger.mint({ subject: 'ops-admin', scopes: ROLES.admin, header: { kid: stackKid(stack) } }),
     algNone: new UnsecuredJWT({ scope: ROLES.admin.join(' ') }).setSubject('ops-admin').setIssuer(issuer).setAudience(audience).setIssuedAt(now).setExpirationTime(now + 600).encode(),
+    // HS256 with the published public key as its "secret" (algorithm confusion): services hold no secret
+    publicKeyAsSecret: await new SignJWT({ scope: ROLES.admin.join(' ') })
+      .setProtectedHeader({ alg: 'HS256', kid: stackKid(stack) })
+      .setSubject('ops-admin')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(publicKeyText)),
+    // validly signed, claims of the wrong type (finding 7)
+    subjectList: await stack.token(ROLES.admin, { claims: { sub: ['admin'] } }),
+    subjectNumber: await stack.token(ROLES.hq, { claims: { sub: 12345 } }),
+    scopeList: await stack.token([], { claims: { scope: ROLES.admin } }),
+    malformedScope: await stack.token([], { claims: { scope: 'group:read "subsidiary:IN:write"' } }),
   } as const;
 }
 
 export type CallerName = keyof Awaited<ReturnType<typeof callers>>;
 
 /** Callers whose token must be refused as UNAUTHENTICATED (HTTP 401) everywhere. */
-export const UNAUTHENTICATED_CALLERS: readonly CallerName[] = ['anonymous', 'expired', 'wrongAudience', 'wrongIssuer', 'badSignature', 'algNone'];
+export const UNAUTHENTICATED_CALLERS: readonly CallerName[] = [
+  'anonymous',
+  'expired',
+  'wrongAudience',
+  'wrongIssuer',
+  'badSignature',
+  'algNone',
+  'publicKeyAsSecret',
+  'subjectList',
+  'subjectNumber',
+  'scopeList',
+  'malformedScope',
+];
 
 export function firstCode(response: RawResponse): string | undefined {
   return response.body.errors?.[0]?.extensions?.code as string | undefined;

@@ -2,7 +2,7 @@
  * One subgraph as a real child process (`node --import tsx subgraphs/main.ts <name>`), to crash with
  * SIGKILL and start again on the same port: for the crash-point tests.
  *
- *   const india = await startSubgraphProcess({ name: 'india', env: { MONGODB_URI, DATABASE_PREFIX, AUTH_JWT_SECRET } });
+ *   const india = await startSubgraphProcess({ name: 'india', env: { MONGODB_URI, DATABASE_PREFIX, AUTH_JWT_PUBLIC_KEY, GATEWAY_PUBLIC_KEYS } });
  *   await india.kill();      // SIGKILL: no drain, no goodbye to MongoDB
  *   await india.restart();   // same port, same environment
  *   await india.stop();      // SIGTERM (drains), SIGKILL after a grace period
@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../../platform/mongo-server';
 export interface SubgraphProcessOptions {
   /** A name subgraphs/main.ts knows: group, japan, india, america, thailand. */
   name: string;
-  /** MONGODB_URI, DATABASE_PREFIX, AUTH_* …; LOG_LEVEL defaults to "silent", NODE_ENV to "development". */
+  /** MONGODB_URI, DATABASE_PREFIX, AUTH_*, GATEWAY_PUBLIC_KEYS …; LOG_LEVEL defaults to "silent", NODE_ENV to "development". */
   env: NodeJS.ProcessEnv;
   /** 0 (the default): a free port, kept for restarts. */
   port?: number;

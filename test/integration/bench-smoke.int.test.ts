@@ -11,7 +11,6 @@ import { GROUP_FISCAL_CALENDAR, subsidiaryByKey } from '../../subgraphs/common/r
 import { CAUSE_AREAS, CONTRIBUTION_TYPES } from '../../subgraphs/common/catalog';
 import { ROLES } from '../../subgraphs/common/scopes';
 import { SUBGRAPH_NAMES } from '../../subgraphs/launch';
-import { mintToken } from '../../platform/auth';
 import { startStack, SUPERGRAPH_PATH, type RunningStack } from '../../scripts/stack';
 import { REGIONAL_KEYS, seedDocuments, type SeedDatabases } from '../../seed/load';
 import { generateDataset, initiativeCount, participationCount, type GeneratedDataset } from '../../bench/generate';
@@ -127,7 +126,7 @@ describe('bench load drivers against a started stack', () => {
 
   beforeAll(async () => {
     stack = await startStack({ mongoUri: dbs.uri, databasePrefix: `${dbs.namePrefix}_` });
-    headers = { authorization: `Bearer ${await mintToken(stack.auth, { subject: 'bench-smoke', scopes: [...ROLES.admin] })}` };
+    headers = { authorization: `Bearer ${await stack.issuer!.mint({ subject: 'bench-smoke', scopes: [...ROLES.admin] })}` };
   });
 
   afterAll(async () => {
@@ -144,10 +143,10 @@ describe('bench load drivers against a started stack', () => {
 
   it("records the dashboard's query plan and replays it against the subgraphs without failures", async () => {
     const subgraphUrls = Object.fromEntries([...stack.subgraphs.values()].map((subgraph) => [subgraph.name, subgraph.server.url]));
-    const stages = await recordFetches({ supergraphPath: SUPERGRAPH_PATH, subgraphUrls, query: DASHBOARD.query, variables: DASHBOARD.variables, authorization: headers.authorization });
+    const stages = await recordFetches({ supergraphPath: SUPERGRAPH_PATH, subgraphUrls, query: DASHBOARD.query, variables: DASHBOARD.variables, authorization: headers.authorization, signingKey: stack.signingKey });
     expect(stages.flat().map((fetch) => fetch.subgraph).sort()).toEqual([...SUBGRAPH_NAMES, 'group'].sort());
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    const floor = await replayPlan('smoke floor', stages, { connections: 1, seconds: 1, headers });
+    const floor = await replayPlan('smoke floor', stages, { connections: 1, seconds: 1, headers, signingKey: stack.signingKey });
     expect(floor.firstFailure).toBeUndefined();
     expect(floor.requests).toBeGreaterThan(0);
   });

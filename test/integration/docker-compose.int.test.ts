@@ -10,10 +10,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { generateSigningKey, privateJwkText, publicKeySet } from '../../platform/signing-keys';
+import { es256Issuer } from '../../platform/token-issuer';
 import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
+const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'compose-env-')), '.env');
+writeFileSync(EMPTY_ENV, '');
 
 /** Every subgraph with its port from the registry: group 4001, then the subsidiaries. */
 const SUBGRAPHS = [
@@ -32,8 +38,17 @@ interface ComposeBinary {
   args: string[];
 }
 
-function run(command: string, args: string[]) {
-  return spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
+/** The keys compose needs (it cannot make them: `npm run -s keys > .env`), as that command prints them. */
+const signingKey = generateSigningKey('compose-test');
+const identity = es256Issuer();
+const KEYS = { GATEWAY_SIGNING_KEY: privateJwkText(signingKey), GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey]), AUTH_JWT_PUBLIC_KEY: identity.verifierEnv.AUTH_JWT_PUBLIC_KEY! };
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = KEYS) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in KEYS)));
+  // no .env of a developer's in the way: an empty one of our own (compose reads the project directory's otherwise)
+  const file = args.indexOf('-f');
+  const withEnvFile = file === -1 ? args : [...args.slice(0, file), '--env-file', EMPTY_ENV, ...args.slice(file)];
+  return spawnSync(command, withEnvFile, { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...inherited, ...env, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
 }
 
 function findComposeBinary(): ComposeBinary | undefined {
@@ -56,6 +71,12 @@ describe(`${compose?.label ?? 'compose binary'} config`, () => {
     const result = run(compose!.command, [...compose!.args, '-f', COMPOSE_FILE, 'config', '-q']);
     expect(result.error).toBeUndefined();
     expect(result.status, `${compose!.label} config -q failed:\n${result.stderr}`).toBe(0);
+  });
+
+  it.skipIf(!compose)(`refuses to run without the keys, and says how to make them${compose ? '' : ` (${NO_COMPOSE})`}`, () => {
+    const result = run(compose!.command, [...compose!.args, '-f', COMPOSE_FILE, 'config', '-q'], {});
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/npm run -s keys > \.env/);
   });
 
   it.skipIf(!compose)(`lists the eight services${compose ? '' : ` (${NO_COMPOSE})`}`, () => {
@@ -226,6 +247,22 @@ describe('docker-compose.yml structure', () => {
       expect(script, `${name} has a command`).toBeDefined();
       expect(existsSync(join(ROOT, script!)), `${name}: ${script} exists`).toBe(true);
       expect(commandOf(definition), `${name} runs its script with tsx`).toContain('tsx');
+    }
+  });
+
+  it('hands out keys by role: the gateway its signing key, the subgraphs public keys only, no service a key that mints tokens', () => {
+    for (const [name, definition] of Object.entries(file.services)) {
+      const env = environment(definition);
+      expect(env.AUTH_JWT_PRIVATE_KEY, `${name} must not get the token signing key`).toBeUndefined();
+      expect(env.AUTH_JWT_SECRET, `${name} must not get a secret that mints tokens`).toBeUndefined();
+      if (name !== 'gateway') expect(env.GATEWAY_SIGNING_KEY, `${name} must not get the gateway's signing key`).toBeUndefined();
+    }
+    expect(environment(service('gateway')).GATEWAY_SIGNING_KEY).toMatch(/^\$\{GATEWAY_SIGNING_KEY:\?/);
+    expect(environment(service('gateway')).AUTH_JWT_PUBLIC_KEY).toMatch(/^\$\{AUTH_JWT_PUBLIC_KEY:\?/);
+    for (const { name } of SUBGRAPHS) {
+      const env = environment(service(name));
+      expect(env.GATEWAY_PUBLIC_KEYS, name).toMatch(/^\$\{GATEWAY_PUBLIC_KEYS:\?/);
+      expect(env.AUTH_JWT_PUBLIC_KEY, name).toMatch(/^\$\{AUTH_JWT_PUBLIC_KEY:\?/);
     }
   });
 

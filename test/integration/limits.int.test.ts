@@ -24,6 +24,7 @@ import { createGateway } from '../../gateway/src/server';
 import type { RunningServer } from '../../platform/http';
 import { errorCodes } from '../harness/graphql';
 import { useSeededStack } from '../harness/stack';
+import { requestCommands } from '../harness/upkeep';
 
 const HOST = '127.0.0.1';
 
@@ -354,8 +355,7 @@ describe('limits over the product stack', () => {
     const commands = await stack.countCommands(async () => {
       codes = errorCodes(await stack.query(query, variables));
     });
-    const total = [...commands.values()].reduce((sum, events) => sum + events.length, 0);
-    return { codes, total };
+    return { codes, total: requestCommands(commands) };
   }
 
   const page = `subsidiaries { code initiatives(first: 1) { totalCount } }`;

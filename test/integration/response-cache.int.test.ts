@@ -11,6 +11,7 @@ import { ROLES, writeScope } from '../../subgraphs/common/scopes';
 import { startForeignGraph, post, type ForeignGraph } from '../harness/foreign-graph';
 import { countSubgraphFetches, sumBy, total } from '../harness/metrics';
 import { useSeededStack } from '../harness/stack';
+import { requestCommands } from '../harness/upkeep';
 
 const stack = useSeededStack('int_response_cache');
 
@@ -31,7 +32,7 @@ async function cost(action: () => Promise<unknown>) {
   const commands = await stack.countCommands(async () => {
     fetches = await countSubgraphFetches(stack.gatewayUrl, action);
   });
-  return { fetches: total(fetches), commands: total(commands) };
+  return { fetches: total(fetches), commands: requestCommands(commands) };
 }
 
 describe('response cache on the product graph', () => {
@@ -127,6 +128,33 @@ describe('response cache on the product graph', () => {
     expect(anonymous.body.data).toBeUndefined();
     const expired = await send(query, { year: 2025 }, await stack.token(ROLES.hq, { ttlSeconds: -120 }));
     expect(expired.status).toBe(401);
+  });
+
+  it('(f) keeps its answers when a caller sends a mutation that writes nothing (a BI token flushed it with `mutation { __typename }`)', async () => {
+    const query = dashboard('DashboardF');
+    await send(query, { year: 2025 }, hq);
+    const bi = await stack.token(ROLES.bi, { subject: 'bi-flusher' });
+    const india = await stack.token(ROLES.regional('IN'), { subject: 'in-clumsy' });
+    const nothing = [
+      await send('mutation { __typename }', {}, bi), // executed, selects nothing a subgraph writes
+      await send('mutation { indiaArchiveInitiative(id: "IN-I0001") { id } }', {}, bi), // refused: no write scope
+      await send('mutation { indiaRecordExpense(input: { initiativeId: "IN-I0001", date: "2024-07-10", contributionType: CASH, amount: "-5", description: "refused" }) { id } }', {}, india),
+      await send('mutation { indiaArchiveInitiative(id: "JP-I0001") { id } }', {}, india), // another subsidiary's record
+    ];
+    expect(nothing[0]!.body).toEqual({ data: { __typename: 'Mutation' } });
+    expect(nothing.slice(1).map((answer) => answer.body.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN', 'BAD_USER_INPUT', 'WRONG_SUBSIDIARY']);
+    expect((await cost(() => send(query, { year: 2025 }, hq))).fetches).toBe(0);
+  });
+
+  it('(g) keys answers by the variables the operation declares: unused ones make no new entries', async () => {
+    const query = dashboard('DashboardG');
+    await send(query, { year: 2025 }, hq);
+    for (let junk = 0; junk < 5; junk += 1) {
+      expect((await cost(() => send(query, { year: 2025, junk }, hq))).fetches).toBe(0);
+    }
+    const stores = (await sumBy(stack.gatewayUrl, 'gateway_response_cache_total', 'event')).get('store');
+    await send(query, { year: 2025, junk: 'x'.repeat(1000) }, hq);
+    expect((await sumBy(stack.gatewayUrl, 'gateway_response_cache_total', 'event')).get('store')).toBe(stores);
   });
 
   it('(d) never caches a response with errors', async () => {

@@ -100,6 +100,22 @@ describe('scope requirements', () => {
     expect(check([], '{ _entities(representations: [{ __typename: "Crate", id: "1" }]) { __typename } }')?.coordinate).toBe('Crate');
     expect(check([], '{ _service { sdl } }')).toBeNull();
   });
+
+  // finding 5: representations given as a list of variables, a variable's default, or of no known type went unchecked
+  it.each<[string, string, Record<string, unknown>]>([
+    ['a list of variables', 'query($r: _Any!) { _entities(representations: [$r]) { __typename } }', { r: { __typename: 'Box', id: '1' } }],
+    ['a list mixing a literal and a variable', 'query($r: _Any!) { _entities(representations: [{ __typename: "Open", id: "x" }, $r]) { __typename } }', { r: { __typename: 'Crate', id: '1' } }],
+    ['a variable inside a literal', 'query($t: String!) { _entities(representations: [{ __typename: $t, id: "1" }]) { __typename } }', { t: 'Box' }],
+    ["a variable's default value", 'query($r: [_Any!]! = [{ __typename: "Box", id: "1" }]) { _entities(representations: $r) { __typename } }', {}],
+    ['a single representation, not a list', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: { __typename: 'Crate', id: '1' } }],
+    ['a representation without __typename', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [{ id: '1' }] }],
+    ['a representation of a type the schema lacks', '{ _entities(representations: [{ __typename: "Nope", id: "1" }]) { __typename } }', {}],
+    ['a representation that is not an object', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: ['Box'] }],
+    ['a __typename that is not a string', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [{ __typename: ['Box'], id: '1' }] }],
+  ])('checks _entities whatever the form of the representations: %s', (_name, query, variables) => {
+    expect(check([], query, variables), 'a token without scopes').not.toBeNull();
+    expect(check(['bi:read'], query, variables), 'a reader').toBeNull();
+  });
 });
 
 describe('the product schema', () => {
@@ -121,7 +137,7 @@ describe('the product schema', () => {
     expect(served.replace('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1")', '')).toBe(
       supergraphSdl.replace('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)', ''),
     );
-    expect(() => enforcedSupergraph(supergraphSdl, false)).toThrow(/AUTH_JWT_SECRET or AUTH_JWKS_URL/);
+    expect(() => enforcedSupergraph(supergraphSdl, false)).toThrow(/AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET/);
     const foreign = supergraphSdl.replace('\n  @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)', '');
     expect(enforcedSupergraph(foreign, false)).toBe(foreign);
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GraphQLError } from 'graphql';
 import { Consolidation, NO_DATASET, arrivedReport } from '../../subgraphs/group/consolidation';
 import type { Arrival, ArrivedReport, MissingReason, RateQuote } from '../../subgraphs/group/consolidation';
@@ -394,6 +394,58 @@ describe('Consolidation with a missing exchange rate', () => {
   it('does not need a rate for the base currency', () => {
     const consolidation = consolidate(params({ fiscalYear: 2024, allowPartial: true }), { JP: fy2024Reports().JP! }, []);
     expect(consolidation.total()).toEqual({ amount: '5000000', currency: 'JPY', partial: true });
+  });
+});
+
+describe('Consolidation work, whatever is asked how often', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Japan's FY2024 report with `count` cells (every cause area × contribution type, spread over them), and the others'. */
+  function manyCells(count: number): Record<string, ArrivedReport> {
+    const causes: CauseArea[] = ['EDUCATION_RESEARCH', 'ARTS_CULTURE_SPORTS', 'HEALTH_WELFARE', 'ENVIRONMENT', 'DISASTER_RELIEF', 'COMMUNITY_DEVELOPMENT', 'SOCIAL_ENTREPRENEURSHIP', 'INCLUSION_DIVERSITY'];
+    const types: ContributionType[] = ['CASH', 'IN_KIND_PRODUCT', 'FACILITY_USE', 'EMPLOYEE_TIME', 'MANAGEMENT_COST'];
+    const cells: CellInput[] = Array.from({ length: count }, (_, index) => [2024, causes[index % causes.length]!, types[index % types.length]!, String(1000 + index), 1]);
+    return { ...fy2024Reports(), JP: report('JP', cells) };
+  }
+
+  /** Exact conversions (rational multiplications) made by `work`. */
+  function conversions(work: () => unknown): number {
+    const multiply = vi.spyOn(Rational.prototype, 'multiply');
+    work();
+    const count = multiply.mock.calls.length;
+    multiply.mockRestore();
+    return count;
+  }
+
+  it('computes the total once however many aliases ask for it (100 aliases of total were 100 conversions of every cell)', () => {
+    const once = conversions(() => consolidate(params({ fiscalYear: 2024 }), manyCells(40)).total());
+    const consolidation = consolidate(params({ fiscalYear: 2024 }), manyCells(40));
+    const hundred = conversions(() => {
+      for (let alias = 0; alias < 100; alias += 1) consolidation.total();
+    });
+    expect(hundred).toBe(once);
+  });
+
+  it('converts once per currency and fiscal year of a line, not once per cell', () => {
+    const consolidation = consolidate(params({ fiscalYear: 2024 }), manyCells(4_000));
+    // four subsidiaries, one year: four conversions for the total, whatever the number of cells
+    expect(conversions(() => consolidation.total())).toBeLessThanOrEqual(4);
+    // a breakdown: at most one per line and subsidiary, computed once for all its aliases
+    const breakdown = conversions(() => {
+      for (let alias = 0; alias < 40; alias += 1) consolidation.byCauseArea();
+    });
+    expect(breakdown).toBeLessThanOrEqual(8 * 4);
+    expect(consolidation.byCauseArea().map((line) => line.expenseCount).reduce((sum, count) => sum + count, 0)).toBe(4_000 + 1 + 1 + 2);
+  });
+
+  it('gives the same figures as converting cell by cell', () => {
+    const consolidation = consolidate(params({ fiscalYear: 2024, currency: 'USD' }), manyCells(997), [...RATES]);
+    let exact = Rational.ZERO;
+    const rate = (currency: string) => (currency === 'JPY' ? Rational.of(1n, 1n) : RATES.find((quote) => quote.currency === currency && quote.fiscalYear === 2024)!.jpyPerUnit.toRational());
+    for (const [code, arrived] of Object.entries(manyCells(997))) {
+      for (const cell of arrived.cells) exact = exact.add(Decimal.parse(cell.amount).toRational().multiply(rate(CURRENCY[code]!)).divide(rate('USD')));
+    }
+    expect(consolidation.total().amount).toBe(exact.round(2).toString());
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../seed/builders';
 import { Decimal, Rational } from '../../subgraphs/common/decimal';
+import { DecimalScalar } from '../../subgraphs/common/scalars';
 import { crossRate, money, roundToCurrency, sumDecimals } from '../../subgraphs/common/money';
 import { isCurrencyCode, minorDigits } from '../../subgraphs/common/currencies';
 
@@ -31,6 +32,42 @@ describe('Decimal.parse', () => {
       expect(Decimal.isValid(text)).toBe(false);
     },
   );
+});
+
+describe('Decimal128 bounds', () => {
+  const digits = (count: number) => '9'.repeat(count);
+
+  it.each([
+    ['34 significant digits', digits(34)],
+    ['34 significant digits with a fraction', `${digits(20)}.${digits(14)}`],
+    ['34 digits times 10^6111 (the largest Decimal128)', `${digits(34)}${'0'.repeat(6111)}`],
+    ['1 times 10^6144 (trailing zeros fill the coefficient)', `1${'0'.repeat(6144)}`],
+    ['10^-6176 (the smallest exponent)', `0.${'0'.repeat(6175)}1`],
+    ['zero with many fraction digits', `0.${'0'.repeat(100)}`],
+  ])('accepts %s', (_label, text) => {
+    expect(Decimal.isValid(text)).toBe(true);
+    expect(Decimal.parse(text).toString()).toBe(text);
+  });
+
+  it.each([
+    ['35 significant digits', digits(35)],
+    ['35 significant digits with a fraction', `1.${'0'.repeat(33)}1`],
+    ['a 20,000-digit amount', digits(20_000)],
+    ['1 times 10^6146', `1${'0'.repeat(6146)}`],
+    ['10^-6177', `0.${'0'.repeat(6176)}1`],
+  ])('refuses %s, before building a number from it', (_label, text) => {
+    expect(Decimal.isValid(text)).toBe(false);
+    expect(() => Decimal.parse(text)).toThrow(RangeError);
+  });
+
+  it('holds the Decimal scalar to 34 significant digits and 40 characters', () => {
+    expect(DecimalScalar.parseValue('1234567890123456789012345678901234')).toBe('1234567890123456789012345678901234');
+    expect(DecimalScalar.parseValue('0.0000000000000000000000000000000001')).toBe('0.0000000000000000000000000000000001');
+    for (const text of ['12345678901234567890123456789012345', '1.234567890123456789012345678901234567', digits(41), digits(20_000)]) {
+      expect(() => DecimalScalar.parseValue(text), text.slice(0, 50)).toThrow(/Decimal must be a string/);
+    }
+    expect(() => DecimalScalar.parseValue(100)).toThrow(/Decimal must be a string/);
+  });
 });
 
 describe('Decimal arithmetic', () => {

@@ -1,11 +1,11 @@
 /**
- * The measures behind the gateway's query limits (gateway/src/plugins/measure-operation.ts), against a
+ * The measures behind the gateway's query limits (platform/measure-operation.ts), against a
  * small schema unrelated to CSR, and the limits' configuration.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, getIntrospectionQuery, parse, printSchema, validate } from 'graphql';
-import { DEFAULT_LIST_SIZE, measureOperation, type MeasureOptions } from '../../gateway/src/plugins/measure-operation';
+import { DEFAULT_LIST_SIZE, measureOperation, type MeasureOptions } from '../../platform/measure-operation';
 import { ConfigError, loadGatewayConfig } from '../../gateway/src/config';
 
 const schema = buildSchema(/* GraphQL */ `

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { ConfigError, loadGatewayConfig } from '../../gateway/src/config';
 import { ResponseStore, callerIdentity, responseCache, responseCacheKey, stableJson, type ResponseCacheContext, type ResponseCacheEvent } from '../../gateway/src/plugins/response-cache';
 import type { Principal } from '../../platform/auth';
@@ -25,7 +26,7 @@ describe('caller identity', () => {
     expect(a.shared).toBe(a.own);
     expect(a.shared).not.toContain('Bearer');
     expect(callerIdentity(undefined, 'Bearer b').shared).not.toBe(a.shared);
-    expect(callerIdentity(undefined, undefined)).toEqual({ shared: 'credentials:none', own: null });
+    expect(callerIdentity(undefined, undefined)).toEqual({ shared: 'credentials:none', own: null, owner: 'credentials:none' });
   });
 });
 
@@ -83,12 +84,54 @@ describe('response store', () => {
   });
 });
 
+describe('response store budgets and tags', () => {
+  const entry = (owner: string, tags: string[] | null, body = '{}') => ({ body, maxAge: 60, scope: 'PUBLIC' as const, storedAt: 0, owner, tags: tags && new Set(tags) });
+
+  it('drops on invalidation only the answers read from the subgraphs written to, and those of unknown origin', () => {
+    const store = new ResponseStore(10, () => 0);
+    store.set('dashboard', entry('a', ['group', 'india', 'japan']));
+    store.set('rates', entry('a', ['group']));
+    store.set('japan', entry('a', ['japan']));
+    store.set('unknown', entry('a', null));
+    const generation = store.generation;
+    store.invalidate(['india']);
+    expect(store.get('dashboard')).toBeUndefined();
+    expect(store.get('unknown')).toBeUndefined();
+    expect(store.get('rates')).toBeDefined();
+    expect(store.get('japan')).toBeDefined();
+    // an answer being computed from india (or from anything unknown) while india was written is not kept; one from japan is
+    expect(store.changedSince(generation, new Set(['group', 'india']))).toBe(true);
+    expect(store.changedSince(generation, null)).toBe(true);
+    expect(store.changedSince(generation, new Set(['japan']))).toBe(false);
+    store.invalidate();
+    expect(store.size).toBe(0);
+    expect(store.changedSince(generation + 1, new Set(['japan']))).toBe(true);
+  });
+
+  it('bounds characters in all and per owner; a full store takes from the owner holding the most', () => {
+    const store = new ResponseStore(100, () => 0, { maxTotalChars: 100, maxCharsPerOwner: 40, maxEntriesPerOwner: 100 });
+    store.set('a1', entry('a', null, 'x'.repeat(30)));
+    store.set('b1', entry('b', null, 'x'.repeat(30)));
+    store.set('c1', entry('c', null, 'x'.repeat(30)));
+    // b over its own 40 characters loses its oldest
+    store.set('b2', entry('b', null, 'x'.repeat(30)));
+    expect(store.get('b1')).toBeUndefined();
+    expect(store.sizeOf('b')).toBe(1);
+    expect(store.chars).toBe(90);
+    // 120 characters would be too many: the heaviest owner (here d, with its one large answer) gives way, not a or c
+    store.set('d1', entry('d', null, 'x'.repeat(35)));
+    expect(store.chars).toBeLessThanOrEqual(100);
+    expect(store.get('a1')).toBeDefined();
+    expect(store.get('c1')).toBeDefined();
+  });
+});
+
 /** An Apollo Server over a small schema with hints, the plugin installed: no HTTP, no gateway. */
-function server(options: { maxEntries?: number } = {}) {
+function server(options: { maxEntries?: number; maxEntriesPerCaller?: number } = {}) {
   const calls = { rates: 0, slow: 0, broken: 0 };
   let gate: Promise<void> | null = null;
   const events: ResponseCacheEvent[] = [];
-  const cache = responseCache<ResponseCacheContext>({ maxEntries: options.maxEntries ?? 100, observe: (event) => events.push(event) });
+  const cache = responseCache<ResponseCacheContext>({ maxEntries: options.maxEntries ?? 100, maxEntriesPerCaller: options.maxEntriesPerCaller, observe: (event) => events.push(event) });
   const apollo = new ApolloServer<ResponseCacheContext>({
     typeDefs: /* GraphQL */ `
       enum CacheControlScope { PUBLIC PRIVATE }
@@ -96,18 +139,29 @@ function server(options: { maxEntries?: number } = {}) {
       type Rate @cacheControl(maxAge: 60) { currency: String! value: Float! }
       type Query {
         rates: [Rate!]!
+        rateOf(currency: String!): Rate
         mine: String @cacheControl(maxAge: 30, scope: PRIVATE)
         slow: Int @cacheControl(maxAge: 60)
         broken: Int @cacheControl(maxAge: 60)
         uncached: Int
       }
-      type Mutation { setRate(value: Float!): Float }
+      type Mutation {
+        setRate(value: Float!): Float
+        "Refused before it writes anything."
+        refuse(value: Float!): Float
+        "Fails in a way that does not say whether it wrote."
+        crash: Float
+      }
     `,
     resolvers: {
       Query: {
         rates: () => {
           calls.rates += 1;
           return [{ currency: 'USD', value: 150 }];
+        },
+        rateOf: (_: unknown, { currency }: { currency: string }) => {
+          calls.rates += 1;
+          return { currency, value: 150 };
         },
         mine: (_: unknown, __: unknown, context: ResponseCacheContext) => context.principal?.subject ?? null,
         slow: async () => {
@@ -121,7 +175,15 @@ function server(options: { maxEntries?: number } = {}) {
         },
         uncached: () => 1,
       },
-      Mutation: { setRate: (_: unknown, { value }: { value: number }) => value },
+      Mutation: {
+        setRate: (_: unknown, { value }: { value: number }) => value,
+        refuse: () => {
+          throw new GraphQLError('value is out of range', { extensions: { code: 'BAD_USER_INPUT' } });
+        },
+        crash: () => {
+          throw new Error('the database went away mid-write');
+        },
+      },
     },
     plugins: [cache.plugin],
   });
@@ -202,8 +264,54 @@ describe('response cache plugin', () => {
     await apollo.stop();
   });
 
+  it('keeps every answer on a mutation that writes nothing: one selecting only __typename, or one refused', async () => {
+    const { apollo, calls, store, events, run } = server();
+    await apollo.start();
+    await run('{ rates { value } }');
+    expect(await run('mutation { __typename }')).toEqual({ data: { __typename: 'Mutation' } });
+    expect((await run('mutation { refuse(value: 1) }'))?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await run('mutation { __typename refused: refuse(value: 2) }'))?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await run('{ rates { value } }');
+    expect(calls.rates).toBe(1);
+    expect(store.size).toBe(1);
+    expect(events).not.toContain('invalidate');
+    // a failure that does not say it was refused may have written: the answers go
+    await run('mutation { crash }');
+    expect(store.size).toBe(0);
+    expect(events).toContain('invalidate');
+    await apollo.stop();
+  });
+
+  it('keys an answer by the variables its operation declares: others sent along make no new entries', async () => {
+    const { apollo, calls, store, run } = server();
+    await apollo.start();
+    const query = 'query Rate($currency: String!) { rateOf(currency: $currency) { value } }';
+    await run(query, {}, { currency: 'USD' });
+    for (let junk = 0; junk < 20; junk += 1) await run(query, {}, { currency: 'USD', junk });
+    expect(calls.rates).toBe(1);
+    expect(store.size).toBe(1);
+    await run(query, {}, { currency: 'EUR', junk: 1 });
+    expect(calls.rates).toBe(2);
+    expect(store.size).toBe(2);
+    await apollo.stop();
+  });
+
+  it('holds each caller to its own budget: one token flooding the cache evicts its own answers, not the others', async () => {
+    const { apollo, calls, store, run } = server({ maxEntries: 20 });
+    await apollo.start();
+    const alice = principal('alice', ['group:read']);
+    const mallory = principal('mallory', ['group:read']);
+    await run('query Alice { rates { value } }', { principal: alice });
+    for (let index = 0; index < 200; index += 1) await run(`query Flood${index} { rates { value } }`, { principal: mallory });
+    expect(store.sizeOf('subject:mallory')).toBeLessThanOrEqual(2); // a tenth of 20
+    const before = calls.rates;
+    await run('query Alice { rates { value } }', { principal: alice });
+    expect(calls.rates).toBe(before); // still cached
+    await apollo.stop();
+  });
+
   it('holds at most maxEntries answers', async () => {
-    const { apollo, store, run } = server({ maxEntries: 2 });
+    const { apollo, store, run } = server({ maxEntries: 2, maxEntriesPerCaller: 2 });
     await apollo.start();
     for (const name of ['A', 'B', 'C']) await run(`query ${name} { rates { value } }`);
     expect(store.size).toBe(2);

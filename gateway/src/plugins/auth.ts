@@ -41,7 +41,7 @@ export function enforcedSupergraph(sdl: string, enforced: boolean): string {
     const purpose = link.arguments?.find((arg) => arg.name.value === 'for');
     if (!purpose || !link.loc) continue;
     if (!enforced) {
-      throw new Error('The supergraph uses @requiresScopes (for: SECURITY): set AUTH_JWT_SECRET or AUTH_JWKS_URL so that the gateway checks tokens and scopes');
+      throw new Error('The supergraph uses @requiresScopes (for: SECURITY): set AUTH_JWKS_URL, AUTH_JWT_PUBLIC_KEY or AUTH_JWT_SECRET so that the gateway checks tokens and scopes');
     }
     const kept = (link.arguments ?? []).filter((arg) => arg !== purpose).map((arg) => sdl.slice(arg.loc!.start, arg.loc!.end));
     result = `${result.slice(0, link.loc.start)}@link(${kept.join(', ')})${result.slice(link.loc.end)}`;

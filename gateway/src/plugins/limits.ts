@@ -1,16 +1,10 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { RequestDeadlineExceeded } from '../deadline';
-import { DEFAULT_LIST_SIZE, measureOperation } from './measure-operation';
+import { DEFAULT_LIST_SIZE, OPERATION_LIMIT_CODES, limitBreach, measureOperation, type OperationLimits } from '../../../platform/measure-operation';
 
 /** Bounds on one operation; see config.ts for the environment variables and defaults. */
-export interface QueryLimits {
-  /** Fields on the longest path from the root. */
-  maxDepth: number;
-  /** Aliased fields in the operation, fragments expanded. */
-  maxAliases: number;
-  /** Estimated fields resolved (see measureOperation). */
-  maxCost: number;
+export interface QueryLimits extends OperationLimits {
   /** Largest `first`/`last` a caller may pass. */
   maxPageSize: number;
   /** The whole request, from parsing to the last subgraph answer. */
@@ -21,10 +15,7 @@ export interface QueryLimits {
 
 /** The codes this plugin answers with (passed through in production by errors.ts). */
 export const LIMIT_ERROR_CODES = {
-  tooDeep: 'QUERY_TOO_DEEP',
-  tooManyAliases: 'TOO_MANY_ALIASES',
-  tooCostly: 'QUERY_TOO_COSTLY',
-  pageTooLarge: 'PAGE_SIZE_TOO_LARGE',
+  ...OPERATION_LIMIT_CODES,
   timeout: 'REQUEST_TIMEOUT',
 } as const;
 
@@ -33,16 +24,9 @@ export interface OperationSignalContext extends BaseContext {
   signal?: AbortSignal;
 }
 
-function refused(code: string, message: string, limit: number, measured: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, limit, measured, http: { status: 400 } } });
-}
-
-function shown(value: number): string {
-  return value < 1e15 ? Math.round(value).toLocaleString('en-US') : value.toExponential(2);
-}
-
 /**
- * Query limits for any supergraph: refuses, before any subgraph is called, an operation too deep,
+ * Query limits for any supergraph (measured by platform/measure-operation.ts, which every subgraph's
+ * limits share): refuses, before any subgraph is called, an operation too deep,
  * with too many aliases, too costly by estimate, or asking for too large a page (HTTP 400); and bounds
  * the whole request in time: the context's `signal` aborts the subgraph calls still running, and
  * those that would start later fail at once; each becomes errors at the fields it would have filled
@@ -62,35 +46,8 @@ export function limitsPlugin<TContext extends OperationSignalContext>(limits: Qu
         async didResolveOperation({ schema, document, request }) {
           const measures = measureOperation(schema, document, { operationName: request.operationName, variables: request.variables, defaultListSize });
           if (!measures) return;
-          const page = measures.largestPage;
-          if (page && page.value > limits.maxPageSize) {
-            throw refused(
-              LIMIT_ERROR_CODES.pageTooLarge,
-              `${page.argument}: ${page.value} on ${page.field} is larger than the largest page allowed, ${limits.maxPageSize}.`,
-              limits.maxPageSize,
-              page.value,
-            );
-          }
-          if (measures.depth > limits.maxDepth) {
-            throw refused(LIMIT_ERROR_CODES.tooDeep, `The operation is ${measures.depth} fields deep; the limit is ${limits.maxDepth}.`, limits.maxDepth, measures.depth);
-          }
-          if (measures.aliases > limits.maxAliases) {
-            throw refused(
-              LIMIT_ERROR_CODES.tooManyAliases,
-              `The operation has ${measures.aliases} aliased fields; the limit is ${limits.maxAliases}.`,
-              limits.maxAliases,
-              measures.aliases,
-            );
-          }
-          if (measures.cost > limits.maxCost) {
-            throw refused(
-              LIMIT_ERROR_CODES.tooCostly,
-              `The operation's estimated cost is ${shown(measures.cost)}; the limit is ${shown(limits.maxCost)}. ` +
-                `Ask for smaller pages (first/last) or fewer nested lists; a list without first/last counts as ${defaultListSize} items.`,
-              limits.maxCost,
-              measures.cost,
-            );
-          }
+          const breach = limitBreach(measures, limits, defaultListSize);
+          if (breach) throw new GraphQLError(breach.message, { extensions: { code: breach.code, limit: breach.limit, measured: breach.measured, http: { status: 400 } } });
         },
 
         async willSendResponse({ response }) {

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext } from '@apollo/server';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
+import { Kind, getOperationAST, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Principal } from '../../../platform/auth';
+import { SubgraphUnavailableError, isQueryRequest, type SubgraphFetchLayer } from '../subgraph-fetch';
 
 /**
  * A whole-response cache for read-only operations, opt-in by cache hints, for any supergraph.
@@ -14,12 +17,27 @@ import type { Principal } from '../../../platform/auth';
  * calling any subgraph. A supergraph whose subgraphs give no hints is never cached.
  *
  * - Key: the operation (hash of its text, which is also its APQ hash), the operation name, the
- *   variables, and who asks: a PUBLIC answer is shared by callers with the same scopes (the
- *   gateway authorizes by scopes; see callerIdentity), a PRIVATE one belongs to the token's subject.
- * - Never cached: responses with errors, mutations, anything read after a mutation started.
- * - Invalidation: every mutation the gateway executes empties the cache (it may have written
- *   anything, even when it failed). Writes made elsewhere (straight to a subgraph or its database,
- *   or through another gateway instance) show after at most the hint's max-age.
+ *   values of the variables the operation declares (others are ignored by execution, and by the
+ *   key), and who asks: a PUBLIC answer is shared by callers with the same scopes (the gateway
+ *   authorizes by scopes; see callerIdentity), a PRIVATE one belongs to the token's subject.
+ * - Never cached: responses with errors, mutations, anything read while a write it may depend on ran.
+ * - Invalidation: only by a mutation that may have written something, and only the answers it may
+ *   have changed. With the plugin's fetch layer in the data sources (`layer`, wired in
+ *   server.ts), every cached answer is tagged with the subgraphs its plan called, and a mutation's
+ *   call to a subgraph that answers with data (or fails so that it may have been applied: 5xx, no
+ *   answer, an error without a code saying it was refused) drops the answers tagged with that
+ *   subgraph — in this project, one subsidiary's writes drop the answers that read that
+ *   subsidiary. A mutation that fails with a refusal (BAD_USER_INPUT, FORBIDDEN, … see
+ *   UNWRITTEN_ERROR_CODES), that is refused before execution (auth, limits), or that selects only
+ *   `__typename` invalidates nothing. Without the layer, the same judgement is made on the
+ *   mutation's whole response and a mutation that may have written drops every answer. Writes
+ *   made elsewhere (straight to a subgraph or its database, or through another gateway
+ *   instance) show after at most the hint's max-age.
+ * - Budgets: at most `maxEntries` answers and `maxTotalChars` characters in all; each caller (the
+ *   token's subject, or its credentials when the gateway does not check tokens) stores at most
+ *   `maxEntriesPerCaller` answers and `maxCharsPerCaller` characters, its own least recently used
+ *   going first; when the whole cache is full, the caller holding the most gives way. One token
+ *   sending ever new operations or variables evicts its own answers, not everybody's.
  * - A client may send `Cache-Control: no-cache` to skip the cached answer (the fresh one is kept).
  * - Authorization is checked before the cache is read: a caller refused by the auth or limits
  *   plugins is refused, never answered from the cache.
@@ -29,6 +47,14 @@ export interface ResponseCacheOptions {
   maxEntries: number;
   /** Largest serialized response kept, in characters (default 1 MiB). */
   maxEntryChars?: number;
+  /** Characters of all responses kept together (default 64 Mi). */
+  maxTotalChars?: number;
+  /** Responses one caller stores at most (default a tenth of maxEntries, at least 1). */
+  maxEntriesPerCaller?: number;
+  /** Characters one caller stores at most (default an eighth of maxTotalChars). */
+  maxCharsPerCaller?: number;
+  /** Error codes that say a mutation was refused and wrote nothing (default UNWRITTEN_ERROR_CODES). */
+  unwrittenErrorCodes?: readonly string[];
   /** Lookups, stores and invalidations, for metrics. */
   observe?: (event: ResponseCacheEvent) => void;
   /** Milliseconds now (tests). */
@@ -45,14 +71,52 @@ export interface CallerIdentity {
   shared: string;
   /** The caller's own PRIVATE answers; null when the caller cannot be told apart (none are cached). */
   own: string | null;
+  /** Whose budget an answer stored for this caller counts against: the token's subject, or its credentials. */
+  owner: string;
 }
 
-/** What the plugin needs from the request context: the verified caller (plugins/auth.ts), if any. */
+/**
+ * What the plugin needs from the request context: the verified caller (plugins/auth.ts), if any,
+ * and the request's signal (plugins/limits.ts gives every request one; the plugin gives one to a
+ * request that has none), by which the fetch layer knows which request a subgraph call serves.
+ */
 export interface ResponseCacheContext extends BaseContext {
   principal?: Principal;
+  signal?: AbortSignal;
 }
 
+/**
+ * Error codes that mean a mutation was refused before it wrote anything: GraphQL's and Apollo
+ * Server's request errors, authorization, query limits, and this project's refusals (subgraphs/common/errors.ts).
+ */
+export const UNWRITTEN_ERROR_CODES: readonly string[] = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'QUERY_TOO_COSTLY',
+  'PAGE_SIZE_TOO_LARGE',
+  'TOO_MANY_REPRESENTATIONS',
+  'REPRESENTATION_TOO_LARGE',
+  'NOT_FOUND',
+  'WRONG_SUBSIDIARY',
+  'VERSION_CONFLICT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'INVALID_STATE',
+  'RECORD_BUSY',
+  'WRITE_INTERRUPTED',
+  'DATASET_MISSING',
+];
+
 const DEFAULT_MAX_ENTRY_CHARS = 1_048_576;
+const DEFAULT_MAX_TOTAL_CHARS = 64 * 1_048_576;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
@@ -67,11 +131,11 @@ function sha256(text: string): string {
 export function callerIdentity(principal: Principal | undefined, authorization: string | undefined): CallerIdentity {
   if (principal) {
     const scopes = [...principal.scopes].sort().join(' ');
-    return { shared: `scopes:${scopes}`, own: principal.anonymous ? null : `subject:${principal.subject}\n${scopes}` };
+    return { shared: `scopes:${scopes}`, own: principal.anonymous ? null : `subject:${principal.subject}\n${scopes}`, owner: principal.anonymous ? 'anonymous' : `subject:${principal.subject}` };
   }
-  if (!authorization) return { shared: 'credentials:none', own: null };
+  if (!authorization) return { shared: 'credentials:none', own: null, owner: 'credentials:none' };
   const credentials = `credentials:${sha256(authorization)}`;
-  return { shared: credentials, own: credentials };
+  return { shared: credentials, own: credentials, owner: credentials };
 }
 
 /** JSON with object keys sorted: the same variables give the same key whatever their order. */
@@ -87,10 +151,21 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** The variables an operation declares, with the values sent: the only ones that can change its answer. */
+export function declaredVariables(operation: OperationDefinitionNode | undefined, variables: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const declared: Record<string, unknown> = {};
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (variables && Object.prototype.hasOwnProperty.call(variables, name)) declared[name] = variables[name];
+  }
+  return declared;
+}
+
 export interface CacheKeyParts {
   /** SHA-256 of the operation text (Apollo Server's queryHash; an APQ hash is the same). */
   queryHash: string;
   operationName: string | null | undefined;
+  /** The operation's declared variables (declaredVariables). */
   variables: Record<string, unknown> | null | undefined;
   scope: CacheScope;
   /** CallerIdentity.shared for PUBLIC, CallerIdentity.own for PRIVATE. */
@@ -107,50 +182,178 @@ export interface StoredResponse {
   maxAge: number;
   scope: CacheScope;
   storedAt: number;
+  /** Whose budget it counts against (CallerIdentity.owner); one shared budget when absent. */
+  owner?: string;
+  /** The subgraphs the answer was read from; null or absent: unknown, dropped by any invalidation. */
+  tags?: ReadonlySet<string> | null;
 }
 
-/** Responses by key, least recently used first, each until its max-age runs out. */
+/** How much the store holds at most, in all and per owner. */
+export interface StoreBudget {
+  maxTotalChars?: number;
+  maxEntriesPerOwner?: number;
+  maxCharsPerOwner?: number;
+}
+
+interface OwnerShare {
+  /** The owner's keys, least recently used first. */
+  keys: Set<string>;
+  chars: number;
+}
+
+/**
+ * Responses by key, each until its max-age runs out, within budgets: `maxEntries` and
+ * `maxTotalChars` in all, and per owner. An owner over its own budget loses its least recently
+ * used answers; a full store takes the least recently used answer of the owner holding the most.
+ */
 export class ResponseStore {
   private readonly entries = new Map<string, StoredResponse>();
-  /** Bumped by every invalidation: a response computed before it is not stored. */
+  private readonly owners = new Map<string, OwnerShare>();
+  private readonly tagged = new Map<string, Set<string>>();
+  private readonly untagged = new Set<string>();
+  private totalChars = 0;
+  /** Bumped by every invalidation. */
   generation = 0;
+  /** The generation of the last invalidation of each tag, and of the last one of everything. */
+  private readonly invalidatedAt = new Map<string, number>();
+  private everythingInvalidatedAt = 0;
+  private readonly maxTotalChars: number;
+  private readonly maxEntriesPerOwner: number;
+  private readonly maxCharsPerOwner: number;
 
   constructor(
     readonly maxEntries: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    budget: StoreBudget = {},
+  ) {
+    this.maxTotalChars = budget.maxTotalChars ?? DEFAULT_MAX_TOTAL_CHARS;
+    this.maxEntriesPerOwner = budget.maxEntriesPerOwner ?? maxEntries;
+    this.maxCharsPerOwner = budget.maxCharsPerOwner ?? this.maxTotalChars;
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
+  /** Characters held in all. */
+  get chars(): number {
+    return this.totalChars;
+  }
+
+  /** Answers one owner holds. */
+  sizeOf(owner: string): number {
+    return this.owners.get(owner)?.keys.size ?? 0;
+  }
+
   get(key: string): StoredResponse | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    if (this.now() >= entry.storedAt + entry.maxAge * 1000) {
+      this.delete(key);
+      return undefined;
+    }
+    // most recently used, in all and for its owner
     this.entries.delete(key);
-    if (this.now() >= entry.storedAt + entry.maxAge * 1000) return undefined;
     this.entries.set(key, entry);
+    const share = this.owners.get(entry.owner ?? '');
+    share?.keys.delete(key);
+    share?.keys.add(key);
     return entry;
   }
 
   set(key: string, entry: StoredResponse): void {
-    this.entries.delete(key);
+    this.delete(key);
+    const owner = entry.owner ?? '';
     this.entries.set(key, entry);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(oldest);
+    this.totalChars += entry.body.length;
+    let share = this.owners.get(owner);
+    if (!share) this.owners.set(owner, (share = { keys: new Set(), chars: 0 }));
+    share.keys.add(key);
+    share.chars += entry.body.length;
+    if (entry.tags) for (const tag of entry.tags) this.tagSet(tag).add(key);
+    else this.untagged.add(key);
+    while (share.keys.size > this.maxEntriesPerOwner || share.chars > this.maxCharsPerOwner) this.delete(share.keys.values().next().value!);
+    while (this.entries.size > this.maxEntries || this.totalChars > this.maxTotalChars) {
+      const heaviest = this.heaviestOwner();
+      if (!heaviest) break;
+      this.delete(heaviest.keys.values().next().value!);
     }
   }
 
-  invalidate(): void {
-    this.entries.clear();
+  /**
+   * Drops every answer (no tags), or the answers read from any of `tags` and those whose
+   * subgraphs are unknown; answers being computed meanwhile are not stored (changedSince).
+   */
+  invalidate(tags?: Iterable<string>): void {
     this.generation += 1;
+    if (tags === undefined) {
+      this.everythingInvalidatedAt = this.generation;
+      for (const key of [...this.entries.keys()]) this.delete(key);
+      return;
+    }
+    for (const tag of tags) {
+      this.invalidatedAt.set(tag, this.generation);
+      for (const key of [...(this.tagged.get(tag) ?? [])]) this.delete(key);
+    }
+    for (const key of [...this.untagged]) this.delete(key);
+  }
+
+  /** Was an answer read from `tags` (null: from unknown subgraphs) possibly changed since `generation`? */
+  changedSince(generation: number, tags: ReadonlySet<string> | null): boolean {
+    if (this.everythingInvalidatedAt > generation) return true;
+    if (tags === null) return this.generation > generation;
+    for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > generation) return true;
+    return false;
+  }
+
+  private tagSet(tag: string): Set<string> {
+    let keys = this.tagged.get(tag);
+    if (!keys) this.tagged.set(tag, (keys = new Set()));
+    return keys;
+  }
+
+  private heaviestOwner(): OwnerShare | undefined {
+    let heaviest: OwnerShare | undefined;
+    for (const share of this.owners.values()) {
+      if (share.keys.size === 0) continue;
+      const weight = Math.max(share.keys.size / this.maxEntriesPerOwner, share.chars / this.maxCharsPerOwner);
+      const best = heaviest ? Math.max(heaviest.keys.size / this.maxEntriesPerOwner, heaviest.chars / this.maxCharsPerOwner) : -1;
+      if (weight > best) heaviest = share;
+    }
+    return heaviest;
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.totalChars -= entry.body.length;
+    const owner = entry.owner ?? '';
+    const share = this.owners.get(owner);
+    if (share) {
+      share.keys.delete(key);
+      share.chars -= entry.body.length;
+      if (share.keys.size === 0) this.owners.delete(owner);
+    }
+    if (entry.tags) {
+      for (const tag of entry.tags) {
+        const keys = this.tagged.get(tag);
+        keys?.delete(key);
+        if (keys?.size === 0) this.tagged.delete(tag);
+      }
+    } else this.untagged.delete(key);
   }
 }
 
 export interface ResponseCache<TContext extends ResponseCacheContext> {
   plugin: ApolloServerPlugin<TContext>;
   store: ResponseStore;
+  /**
+   * Goes around every subgraph call of the data sources, outside any other layer (server.ts:
+   * `layers: [cache.layer, …]`): tells the plugin which subgraphs each request called and which
+   * of them a mutation may have written to.
+   */
+  layer: SubgraphFetchLayer;
 }
 
 /** Request directives of the client's own Cache-Control that ask for a fresh answer. */
@@ -159,11 +362,113 @@ function wantsFresh(requestContext: GraphQLRequestContext<BaseContext>): boolean
   return /(^|,)\s*(no-cache|no-store|max-age=0)\s*(,|$)/i.test(header);
 }
 
+/** The response keys of a mutation's root fields other than `__typename` (fragments on the root followed). */
+export function writingFields(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '__typename') keys.push(selection.alias?.value ?? selection.name.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value);
+        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) walk(fragment.selectionSet);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return [...new Set(keys)];
+}
+
+interface ResultLike {
+  data?: unknown;
+  errors?: readonly { extensions?: { code?: unknown } | Record<string, unknown> }[];
+}
+
+/**
+ * May a mutation whose root fields answer at `fields` have written anything, judging from its
+ * result? Not when it selects nothing but `__typename`, nor when every such field is null and every
+ * error carries a code saying the write was refused; otherwise (some field answered, or an error
+ * that does not say so) it may have.
+ */
+export function mayHaveWritten(result: ResultLike, fields: readonly string[], unwritten: ReadonlySet<string>): boolean {
+  if (fields.length === 0) return false;
+  const data = result.data && typeof result.data === 'object' ? (result.data as Record<string, unknown>) : {};
+  if (fields.some((field) => data[field] !== null && data[field] !== undefined)) return true;
+  const errors = result.errors ?? [];
+  if (errors.length === 0) return true; // nulls without a reason: cannot tell
+  return !errors.every((error) => {
+    const code = (error.extensions as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' && unwritten.has(code);
+  });
+}
+
+/** What the plugin learns of one request: the subgraphs it called, and its mutation calls. */
+interface RequestRecord {
+  services: Set<string>;
+  mutationCalls: number;
+}
+
 export function responseCache<TContext extends ResponseCacheContext>(options: ResponseCacheOptions): ResponseCache<TContext> {
   const now = options.now ?? Date.now;
-  const store = new ResponseStore(options.maxEntries, now);
+  const maxTotalChars = options.maxTotalChars ?? DEFAULT_MAX_TOTAL_CHARS;
+  const store = new ResponseStore(options.maxEntries, now, {
+    maxTotalChars,
+    maxEntriesPerOwner: options.maxEntriesPerCaller ?? Math.max(1, Math.ceil(options.maxEntries / 10)),
+    maxCharsPerOwner: options.maxCharsPerCaller ?? Math.floor(maxTotalChars / 8),
+  });
   const maxEntryChars = options.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS;
+  const unwritten = new Set(options.unwrittenErrorCodes ?? UNWRITTEN_ERROR_CODES);
   const observe = options.observe ?? (() => {});
+  /** The requests being executed, by their signal (what the layer sees of a call). */
+  const requests = new WeakMap<AbortSignal, RequestRecord>();
+  /** Whether the data sources call through `layer`; without it, mutations are judged by their whole response. */
+  let layerInstalled = false;
+
+  const invalidate = (tags?: Iterable<string>) => {
+    store.invalidate(tags);
+    observe('invalidate');
+  };
+
+  /** Did this answer of a mutation's own subgraph call say it wrote (or may have written) something? */
+  async function callMayHaveWritten(body: unknown, response: FetcherResponse): Promise<boolean> {
+    if (response.status >= 500) return true;
+    if (response.status >= 400) return false; // refused as a whole by the subgraph, before execution
+    try {
+      const { query, operationName } = JSON.parse(String(body)) as { query: string; operationName?: string };
+      const document = parse(query);
+      const operation = getOperationAST(document, operationName);
+      if (!operation) return true;
+      return mayHaveWritten(JSON.parse(await response.clone().text()) as ResultLike, writingFields(document, operation), unwritten);
+    } catch {
+      return true;
+    }
+  }
+
+  const layer: SubgraphFetchLayer = (next) => {
+    layerInstalled = true;
+    return async (url, init, call) => {
+      const record = call.signal ? requests.get(call.signal) : undefined;
+      if (!record) return next(url, init, call);
+      record.services.add(call.service);
+      // the mutation's own call (its plan's later fetches are queries)
+      if (call.operation !== 'mutation' || isQueryRequest(init.body)) return next(url, init, call);
+      record.mutationCalls += 1;
+      let response: FetcherResponse;
+      try {
+        response = await next(url, init, call);
+      } catch (error) {
+        // a call known not to have been sent wrote nothing; any other failure may have been applied
+        if (!(error instanceof SubgraphUnavailableError && error.delivery === 'not_sent')) invalidate([call.service]);
+        throw error;
+      }
+      if (await callMayHaveWritten(init.body, response)) invalidate([call.service]);
+      return response;
+    };
+  };
 
   const plugin: ApolloServerPlugin<TContext> = {
     async serverWillStart() {
@@ -173,19 +478,24 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
       };
     },
     async requestDidStart() {
-      let lookup: { keys: Record<CacheScope, string | null>; generation: number } | undefined;
+      let lookup: { keys: Record<CacheScope, string | null>; owner: string; generation: number } | undefined;
       let answeredFromCache = false;
       let mutation = false;
+      const record: RequestRecord = { services: new Set(), mutationCalls: 0 };
       return {
         async responseForOperation(requestContext) {
           if (requestContext.operation?.operation !== 'query' || !requestContext.queryHash) return null;
           const identity = callerIdentity(requestContext.contextValue.principal, requestContext.request.http?.headers.get('authorization'));
-          const parts = { queryHash: requestContext.queryHash, operationName: requestContext.request.operationName, variables: requestContext.request.variables };
+          const parts = {
+            queryHash: requestContext.queryHash,
+            operationName: requestContext.request.operationName,
+            variables: declaredVariables(requestContext.operation, requestContext.request.variables),
+          };
           const keys = {
             PUBLIC: responseCacheKey({ ...parts, scope: 'PUBLIC', identity: identity.shared }),
             PRIVATE: identity.own === null ? null : responseCacheKey({ ...parts, scope: 'PRIVATE', identity: identity.own }),
           };
-          lookup = { keys, generation: store.generation };
+          lookup = { keys, owner: identity.owner, generation: store.generation };
           if (wantsFresh(requestContext)) return null;
           const entry = (keys.PRIVATE !== null ? store.get(keys.PRIVATE) : undefined) ?? store.get(keys.PUBLIC);
           observe(entry ? 'hit' : 'miss');
@@ -197,31 +507,38 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
           const age = Math.max(0, Math.floor((now() - entry.storedAt) / 1000));
           return { http: { headers: new HeaderMap([['age', String(age)]]) }, body: { kind: 'single', singleResult: JSON.parse(entry.body) } };
         },
-        async executionDidStart({ operation }) {
+        async executionDidStart({ operation, contextValue }) {
           mutation = operation.operation === 'mutation';
+          // the layer knows the request's subgraph calls by the signal the data source passes on
+          contextValue.signal ??= new AbortController().signal;
+          requests.set(contextValue.signal, record);
         },
-        async willSendResponse({ response, overallCachePolicy }) {
+        async willSendResponse({ response, overallCachePolicy, document, operation }) {
           if (mutation) {
-            store.invalidate();
-            observe('invalidate');
+            // without the layer (or if it missed the calls), judge by the mutation's whole answer
+            const result = response.body.kind === 'single' ? response.body.singleResult : { data: undefined, errors: [{}] };
+            if ((!layerInstalled || record.mutationCalls === 0) && document && operation && mayHaveWritten(result, writingFields(document, operation), unwritten)) invalidate();
             return;
           }
-          if (!lookup || answeredFromCache || lookup.generation !== store.generation) return;
+          if (!lookup || answeredFromCache) return;
           const policy = overallCachePolicy.policyIfCacheable();
           if (!policy || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (result.errors?.length || result.data === undefined || result.data === null) return;
+          // tagged with the subgraphs called, when the layer saw them; else dropped by any invalidation
+          const tags = layerInstalled && record.services.size > 0 ? record.services : null;
+          if (store.changedSince(lookup.generation, tags)) return;
           const key = lookup.keys[policy.scope];
           if (key === null) return;
           const body = JSON.stringify(result);
           if (body.length > maxEntryChars) return;
-          store.set(key, { body, maxAge: policy.maxAge, scope: policy.scope, storedAt: now() });
+          store.set(key, { body, maxAge: policy.maxAge, scope: policy.scope, storedAt: now(), owner: lookup.owner, tags });
           observe('store');
         },
       };
     },
   };
-  return { plugin, store };
+  return { plugin, store, layer };
 }
 
 /**

@@ -66,30 +66,47 @@ export class FigureReader {
    * cause areas together (a third only when writes are in flight).
    */
   async report(scope: ReportScope): Promise<ReportFigures> {
-    const initiativeIds = scope.causeArea ? await this.initiativesIn(scope.causeArea) : undefined;
-    const filter: CellFilter = { from: scope.span.from, to: scope.span.to, contributionType: scope.contributionType, ...(initiativeIds ? { initiativeIds } : {}) };
-    const [dataset, stored, storedVolunteering] = await Promise.all([this.dataset.current(), this.rollups.read(filter), this.volunteering.stored(scope.span, initiativeIds ?? null)]);
-    if (!dataset) return { dataset: null, cells: [], volunteering: [] };
+    return (await this.reports([scope]))[0]!;
+  }
+
+  /**
+   * Many reports at once (the report entities of one request, batched by kit/loaders.ts), in as
+   * many round trips as one: the cells of every report are read in one query over the span and
+   * initiatives that cover them all, the stored volunteering once per cause area asked (at most
+   * one per cause area and one without), the journal once; each report then takes its own
+   * years, contribution type and cause area from them in memory. The read order of a single
+   * report is kept: the cells and the stored volunteering before the journal, the cause areas last.
+   */
+  async reports(scopes: readonly ReportScope[]): Promise<ReportFigures[]> {
+    if (scopes.length === 0) return [];
+    const spanOf = (of: readonly ReportScope[]): FiscalYearSpan => ({ from: Math.min(...of.map((scope) => scope.span.from)), to: Math.max(...of.map((scope) => scope.span.to)) });
+    const causes = [...new Set(scopes.map((scope) => scope.causeArea))];
+    const named = causes.filter((cause): cause is CauseArea => cause !== null);
+    const initiativesOf = named.length > 0 ? await this.initiativesIn(named) : new Map<CauseArea, string[]>();
+    // every initiative when some report takes every cause area, else those of the cause areas asked
+    const initiativeIds = causes.includes(null) ? undefined : [...new Set(named.flatMap((cause) => initiativesOf.get(cause) ?? []))];
+    const types = new Set(scopes.map((scope) => scope.contributionType));
+    const filter: CellFilter = { ...spanOf(scopes), contributionType: types.size === 1 ? [...types][0]! : null, ...(initiativeIds ? { initiativeIds } : {}) };
+    const asks = causes.map((cause) => ({ cause, span: spanOf(scopes.filter((scope) => scope.causeArea === cause)), initiativeIds: cause ? (initiativesOf.get(cause) ?? []) : null }));
+    const [dataset, stored, storedVolunteering] = await Promise.all([
+      this.dataset.current(),
+      this.rollups.read(filter),
+      Promise.all(asks.map((ask) => this.volunteering.stored(ask.span, ask.initiativeIds))),
+    ]);
+    if (!dataset) return scopes.map(() => ({ dataset: null, cells: [], volunteering: [] }));
     const [pending, storedCauses] = await Promise.all([this.journal.committed(), this.causeAreasOf([...new Set(stored.map((cell) => cell.initiativeId))])]);
     const cells = withPending(stored, pending, filter, initiativeIds ? new Set(initiativeIds) : null);
     const unknown = [...new Set(cells.map((cell) => cell.initiativeId))].filter((id) => !storedCauses.has(id));
     const causeOf = unknown.length > 0 ? new Map([...storedCauses, ...(await this.causeAreasOf(unknown))]) : storedCauses;
-    const volunteering = pending.length > 0 ? await this.volunteering.withPending(storedVolunteering, scope.span, initiativeIds ?? null, pending) : storedVolunteering;
-    const grouped = new Map<string, ReportCell>();
-    for (const cell of cells) {
-      const causeArea = causeOf.get(cell.initiativeId);
-      if (!causeArea) throw new Error(`Report cell ${cellId(cell)} names an initiative that does not exist`);
-      if (scope.causeArea && causeArea !== scope.causeArea) continue;
-      const key = `${cell.groupFiscalYear}|${causeArea}|${cell.contributionType}`;
-      const entry = grouped.get(key) ?? { groupFiscalYear: cell.groupFiscalYear, causeArea, contributionType: cell.contributionType, amount: Decimal.ZERO, expenseCount: 0 };
-      entry.amount = entry.amount.add(cell.amount);
-      entry.expenseCount += cell.expenseCount;
-      grouped.set(key, entry);
-    }
-    const reportCells = [...grouped.values()]
-      .filter((cell) => cell.expenseCount !== 0 || !cell.amount.isZero())
-      .sort((a, b) => a.groupFiscalYear - b.groupFiscalYear || a.causeArea.localeCompare(b.causeArea) || a.contributionType.localeCompare(b.contributionType));
-    return { dataset, cells: reportCells, volunteering };
+    const volunteering =
+      pending.length > 0 ? await Promise.all(asks.map((ask, index) => this.volunteering.withPending(storedVolunteering[index]!, ask.span, ask.initiativeIds, pending))) : storedVolunteering;
+    const volunteeringOf = new Map(asks.map((ask, index) => [ask.cause, volunteering[index]!]));
+    const members = new Map([...initiativesOf].map(([cause, ids]) => [cause, new Set(ids)]));
+    return scopes.map((scope) => ({
+      dataset,
+      cells: reportCells(cells, scope, causeOf, scope.causeArea ? members.get(scope.causeArea)! : null),
+      volunteering: volunteeringOf.get(scope.causeArea)!.filter((row) => row.groupFiscalYear >= scope.span.from && row.groupFiscalYear <= scope.span.to),
+    }));
   }
 
   /** Totals of many initiatives (all years, or one group fiscal year), from the same cells. */
@@ -118,8 +135,12 @@ export class FigureReader {
     });
   }
 
-  private async initiativesIn(causeArea: CauseArea): Promise<string[]> {
-    return (await this.initiatives.find({ causeArea }, { projection: { _id: 1 } }).toArray()).map((initiative) => initiative._id);
+  /** The initiatives of each of some cause areas, in one read. */
+  private async initiativesIn(causeAreas: readonly CauseArea[]): Promise<Map<CauseArea, string[]>> {
+    const found = await this.initiatives.find({ causeArea: { $in: [...causeAreas] } }, { projection: { _id: 1, causeArea: 1 } }).toArray();
+    const byCause = new Map<CauseArea, string[]>(causeAreas.map((cause) => [cause, []]));
+    for (const initiative of found) byCause.get(initiative.causeArea)?.push(initiative._id);
+    return byCause;
   }
 
   private async causeAreasOf(ids: readonly string[]): Promise<Map<string, CauseArea>> {
@@ -127,6 +148,31 @@ export class FigureReader {
     const found = await this.initiatives.find({ _id: { $in: [...ids] } }, { projection: { causeArea: 1 } }).toArray();
     return new Map(found.map((initiative) => [initiative._id, initiative.causeArea]));
   }
+}
+
+/**
+ * One report's cells from the initiative cells read for it (and maybe others): its years and
+ * contribution type, and, for a cause area, the initiatives that were in it when the read began and
+ * still are (their cause areas were read last), grouped by fiscal year × cause area × contribution type.
+ */
+function reportCells(cells: readonly InitiativeCell[], scope: ReportScope, causeOf: ReadonlyMap<string, CauseArea>, members: ReadonlySet<string> | null): ReportCell[] {
+  const grouped = new Map<string, ReportCell>();
+  for (const cell of cells) {
+    if (cell.groupFiscalYear < scope.span.from || cell.groupFiscalYear > scope.span.to) continue;
+    if (scope.contributionType && cell.contributionType !== scope.contributionType) continue;
+    if (members && !members.has(cell.initiativeId)) continue;
+    const causeArea = causeOf.get(cell.initiativeId);
+    if (!causeArea) throw new Error(`Report cell ${cellId(cell)} names an initiative that does not exist`);
+    if (scope.causeArea && causeArea !== scope.causeArea) continue;
+    const key = `${cell.groupFiscalYear}|${causeArea}|${cell.contributionType}`;
+    const entry = grouped.get(key) ?? { groupFiscalYear: cell.groupFiscalYear, causeArea, contributionType: cell.contributionType, amount: Decimal.ZERO, expenseCount: 0 };
+    entry.amount = entry.amount.add(cell.amount);
+    entry.expenseCount += cell.expenseCount;
+    grouped.set(key, entry);
+  }
+  return [...grouped.values()]
+    .filter((cell) => cell.expenseCount !== 0 || !cell.amount.isZero())
+    .sort((a, b) => a.groupFiscalYear - b.groupFiscalYear || a.causeArea.localeCompare(b.causeArea) || a.contributionType.localeCompare(b.contributionType));
 }
 
 /** Stored cells with the deltas of committed entries they do not hold yet. */

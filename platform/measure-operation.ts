@@ -52,6 +52,11 @@ export interface MeasureOptions {
   /** The request's variables as sent (`first: $first` reads its value here). */
   variables?: Record<string, unknown> | null;
   defaultListSize?: number;
+  /**
+   * Items a list field returns when the caller knows better than its `first`/`last` (a subgraph's
+   * `_entities` returns one per representation); undefined leaves the estimate as it is.
+   */
+  listSize?: (field: FieldNode, parentTypeName: string | undefined) => number | undefined;
 }
 
 // The gateway's schema is built by the CommonJS copy of graphql (@apollo/gateway requires it), while
@@ -97,7 +102,8 @@ function besides(a: OperationMeasures, b: OperationMeasures): OperationMeasures 
 }
 
 /**
- * Measures one operation of a document against a schema, for any schema: fragments (named and
+ * Measures one operation of a document against a schema, for any schema (the gateway's limits,
+ * gateway/src/plugins/limits.ts, and every subgraph's, subgraphs/common/limits.ts): fragments (named and
  * inline) are followed, each named fragment measured once per context so that fragments spread many
  * times cost no extra work, and a fragment cycle (which validation refuses) is cut instead of looped.
  * Selections skipped by a literal or variable `@skip`/`@include` are left out. Returns null when the
@@ -222,7 +228,9 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     const type: GraphQLOutputType | undefined = definition?.type;
     const childType = type ? composite(named(type)) : undefined;
 
-    const { given, size } = pageOf(node, definition, parent);
+    const paged = pageOf(node, definition, parent);
+    const { given } = paged;
+    const size = options.listSize?.(node, parent?.name) ?? paged.size;
     // [T] returns `size` items (or the connection's page, or the default); [[T]] multiplies again by the default
     let multiplier = 1;
     let wrapped: GraphQLOutputType | undefined = type ? nullable(type) : undefined;
@@ -244,4 +252,71 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
 
   const root = schema.getRootType(operation.operation) ?? undefined;
   return selectionSet(operation.selectionSet, root, undefined);
+}
+
+/** Bounds on one operation, as the gateway and every subgraph apply them. */
+export interface OperationLimits {
+  /** Fields on the longest path from the root. */
+  maxDepth: number;
+  /** Aliased fields in the operation, fragments expanded. */
+  maxAliases: number;
+  /** Estimated fields resolved (see measureOperation). */
+  maxCost: number;
+  /** Largest `first`/`last` a caller may pass; unchecked when absent. */
+  maxPageSize?: number;
+}
+
+/** The codes an operation over its limits is refused with (the gateway's errors.ts and the subgraphs' registry let them through). */
+export const OPERATION_LIMIT_CODES = {
+  tooDeep: 'QUERY_TOO_DEEP',
+  tooManyAliases: 'TOO_MANY_ALIASES',
+  tooCostly: 'QUERY_TOO_COSTLY',
+  pageTooLarge: 'PAGE_SIZE_TOO_LARGE',
+} as const;
+
+/** Which limit an operation goes over: its code, a message naming the limit and the measured value. */
+export interface LimitBreach {
+  code: (typeof OPERATION_LIMIT_CODES)[keyof typeof OPERATION_LIMIT_CODES];
+  message: string;
+  limit: number;
+  measured: number;
+}
+
+function shown(value: number): string {
+  return value < 1e15 ? Math.round(value).toLocaleString('en-US') : value.toExponential(2);
+}
+
+/** The first limit the measured operation goes over (page size, depth, aliases, cost), or null. */
+export function limitBreach(measures: OperationMeasures, limits: OperationLimits, defaultListSize = DEFAULT_LIST_SIZE): LimitBreach | null {
+  const page = measures.largestPage;
+  if (limits.maxPageSize !== undefined && page && page.value > limits.maxPageSize) {
+    return {
+      code: OPERATION_LIMIT_CODES.pageTooLarge,
+      message: `${page.argument}: ${page.value} on ${page.field} is larger than the largest page allowed, ${limits.maxPageSize}.`,
+      limit: limits.maxPageSize,
+      measured: page.value,
+    };
+  }
+  if (measures.depth > limits.maxDepth) {
+    return { code: OPERATION_LIMIT_CODES.tooDeep, message: `The operation is ${measures.depth} fields deep; the limit is ${limits.maxDepth}.`, limit: limits.maxDepth, measured: measures.depth };
+  }
+  if (measures.aliases > limits.maxAliases) {
+    return {
+      code: OPERATION_LIMIT_CODES.tooManyAliases,
+      message: `The operation has ${measures.aliases} aliased fields; the limit is ${limits.maxAliases}.`,
+      limit: limits.maxAliases,
+      measured: measures.aliases,
+    };
+  }
+  if (measures.cost > limits.maxCost) {
+    return {
+      code: OPERATION_LIMIT_CODES.tooCostly,
+      message:
+        `The operation's estimated cost is ${shown(measures.cost)}; the limit is ${shown(limits.maxCost)}. ` +
+        `Ask for smaller pages (first/last) or fewer nested lists; a list without first/last counts as ${defaultListSize} items.`,
+      limit: limits.maxCost,
+      measured: measures.cost,
+    };
+  }
+  return null;
 }
