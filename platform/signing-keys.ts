@@ -59,12 +59,16 @@ function ed25519Jwk(value: unknown, name: string, role: 'private' | 'public'): {
   return { x: jwk.x, kid: jwk.kid, ...(role === 'private' ? { d: jwk.d as string } : {}) };
 }
 
+/** PKCS#8 DER of an Ed25519 private key, before its 32-byte seed (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
 /** The gateway's signing key from GATEWAY_SIGNING_KEY (a private Ed25519 JWK with a kid). */
 export function parseSigningKey(text: string, name = 'GATEWAY_SIGNING_KEY'): SigningKey {
   const { x, d, kid } = ed25519Jwk(parseJson(text, name), name, 'private');
   let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x, d }, format: 'jwk' });
+    // from "d" alone (the 32-byte seed in PKCS#8): Node 24 refuses a JWK whose "x" does not match, Node 20 takes it
+    privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(d ?? '', 'base64url')]), format: 'der', type: 'pkcs8' });
   } catch {
     throw new SigningKeyError(`${name}: key "${kid}" is not a valid Ed25519 key`);
   }
