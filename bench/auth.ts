@@ -9,12 +9,15 @@
 import { generateSigningKey, privateJwkText, publicKeySet, type SigningKey } from '../platform/signing-keys';
 import { es256Issuer } from '../platform/token-issuer';
 import { ROLES } from '../subgraphs/common/scopes';
+import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../subgraphs/common/registry';
 
 export interface BenchAuth {
   /** AUTH_* and GATEWAY_PUBLIC_KEYS for every server process. */
   env: Record<string, string>;
   /** GATEWAY_SIGNING_KEY: for gateway processes only. */
   gatewayEnv: Record<string, string>;
+  /** A subgraph process's reporting keys (subgraphs/reporting-config.ts): a region its own signing key, the group the regions' public keys. */
+  reportingEnv(subgraph: string): Record<string, string>;
   /** The key the floor's replay signs with, as the gateways do. */
   signingKey: SigningKey;
   /** The header every benchmark request carries. */
@@ -26,9 +29,17 @@ export async function benchAuth(): Promise<BenchAuth> {
   const issuer = es256Issuer({ issuer: 'csr-bench', audience: 'csr-federation' });
   const signingKey = generateSigningKey('bench-gateway');
   const token = await issuer.mint({ subject: 'bench', scopes: [...ROLES.admin], ttlSeconds: 12 * 3600 });
+  const regional = new Map(SUBSIDIARIES.map((subsidiary) => [subsidiary.key, generateSigningKey(subsidiary.code)]));
+  const headquarters = generateSigningKey('HQ');
+  const reportingEnv = (subgraph: string): Record<string, string> => {
+    if (subgraph === GROUP_SUBGRAPH.key) return { REGIONAL_PUBLIC_KEYS: publicKeySet([...regional.values()]), HEADQUARTERS_SIGNING_KEY: privateJwkText(headquarters) };
+    const key = regional.get(subgraph);
+    return key ? { REGIONAL_SIGNING_KEY: privateJwkText(key), HEADQUARTERS_PUBLIC_KEYS: publicKeySet([headquarters]) } : {};
+  };
   return {
     env: { ...issuer.verifierEnv, GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey]) },
     gatewayEnv: { GATEWAY_SIGNING_KEY: privateJwkText(signingKey) },
+    reportingEnv,
     signingKey,
     headers: { authorization: `Bearer ${token}` },
     description: 'JWT (ES256) checked by the gateway and by every subgraph, admin-role token; every subgraph call signed (Ed25519, RFC 9421) and verified',

@@ -90,6 +90,7 @@ function groupRepresentation(options: { years: [number, number]; cellsPerSubsidi
     groupFiscalYear: from + (Math.floor(index / 40) % (to - from + 1)),
     causeArea: causes[index % causes.length],
     contributionType: types[Math.floor(index / causes.length) % types.length],
+    motivation: 'COMMUNITY_INVESTMENT',
     amount: options.amount,
     expenseCount: 1,
   }));

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits';
 import { requestScope } from './logger';
@@ -33,6 +33,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAdmitted> {
   path?: string;
   /** JSON request logs with a request id, and Prometheus metrics (platform/observability.ts). */
   observability?: Observability;
+  /**
+   * Rewrites a GraphQL request once its body is parsed and before Apollo Server reads it (the
+   * gateway: an operation sent by its trusted document id becomes its text); refuses it by
+   * throwing a GraphQLError with `extensions.code` and `extensions.http`, as a gate does.
+   */
+  prepare?: (request: HTTPGraphQLRequest) => HTTPGraphQLRequest;
 }
 
 export interface RunningServer {
@@ -125,7 +131,7 @@ export function createLimitedServer(limits: HttpLimits, listener: (request: Inco
 
 /** Serves an Apollo Server over node:http, with extra routes before GraphQL. */
 export function createGraphQLHttpServer<TContext extends BaseContext, TAdmitted>(options: GraphQLHttpOptions<TContext, TAdmitted>): Server {
-  const { apollo, gate = { admit: async () => undefined as TAdmitted }, context, routes = [], maxBodyBytes = 1_048_576, limits = DEFAULT_HTTP_LIMITS, path = '/graphql', observability = {} } = options;
+  const { apollo, gate = { admit: async () => undefined as TAdmitted }, context, routes = [], maxBodyBytes = 1_048_576, limits = DEFAULT_HTTP_LIMITS, path = '/graphql', observability = {}, prepare } = options;
   const server: Server = createLimitedServer(limits, (request, response) => observeRequest(request, response, path, observability, () => handle(request, response)));
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let bodyRead = request.method === 'GET' || request.method === 'HEAD';
@@ -172,8 +178,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext, TAdmitted>
         };
       }
 
+      const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
       const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+        httpGraphQLRequest: prepare ? prepare(httpGraphQLRequest) : httpGraphQLRequest,
         context: async () => context(request, await admitted()),
       });
       for (const [name, value] of result.headers) response.setHeader(name, value);

@@ -78,11 +78,11 @@ export function parseSigningKey(text: string, name = 'GATEWAY_SIGNING_KEY'): Sig
 }
 
 /** The keys a subgraph accepts, from GATEWAY_PUBLIC_KEYS: a JWKS {"keys":[…]}, a list of JWKs, or one JWK. */
-export function parseVerificationKeys(text: string, name = 'GATEWAY_PUBLIC_KEYS'): VerificationKey[] {
+export function parseVerificationKeys(text: string, name = 'GATEWAY_PUBLIC_KEYS', max = MAX_PUBLIC_KEYS): VerificationKey[] {
   const parsed = parseJson(text, name);
   const list = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { keys?: unknown }).keys) ? (parsed as { keys: unknown[] }).keys : [parsed];
   if (list.length === 0) throw new SigningKeyError(`${name} lists no key`);
-  if (list.length > MAX_PUBLIC_KEYS) throw new SigningKeyError(`${name} lists ${list.length} keys; at most ${MAX_PUBLIC_KEYS} (the current key and the next, during a rotation)`);
+  if (list.length > max) throw new SigningKeyError(`${name} lists ${list.length} keys; at most ${max} (the current key and the next, during a rotation)`);
   const keys = list.map((item) => {
     const { x, kid } = ed25519Jwk(item, name, 'public');
     try {
@@ -100,6 +100,12 @@ export function parseVerificationKeys(text: string, name = 'GATEWAY_PUBLIC_KEYS'
 /** The public JWK of a signing key, for a subgraph's GATEWAY_PUBLIC_KEYS. */
 export function publicJwkOf(key: SigningKey): PublicJwk {
   const { x } = createPublicKey(key.privateKey).export({ format: 'jwk' }) as { x: string };
+  return { kty: 'OKP', crv: 'Ed25519', x, kid: key.keyId, alg: 'EdDSA', use: 'sig' };
+}
+
+/** The public JWK of a verification key (a published report carries those its signatures verify with). */
+export function publicJwkOfVerificationKey(key: VerificationKey): PublicJwk {
+  const { x } = key.publicKey.export({ format: 'jwk' }) as { x: string };
   return { kty: 'OKP', crv: 'Ed25519', x, kid: key.keyId, alg: 'EdDSA', use: 'sig' };
 }
 

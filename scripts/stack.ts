@@ -4,12 +4,16 @@ import { loadGatewayConfig } from '../gateway/src/config';
 import { authEnabled, loadAuthConfig, type AuthConfig } from '../platform/auth';
 import { createGateway } from '../gateway/src/server';
 import type { RunningServer } from '../platform/http';
-import { generateSigningKey, parseSigningKey, privateJwkText, publicKeySet, type SigningKey } from '../platform/signing-keys';
+import { generateSigningKey, parseSigningKey, privateJwkText, publicKeySet, verificationKeysOf, type SigningKey } from '../platform/signing-keys';
 import { es256Issuer, hs256Issuer, type TokenIssuer } from '../platform/token-issuer';
 import { loadSubgraphEdge } from '../subgraphs/config';
 import type { MongoTuning } from '../subgraphs/common/mongo';
 import type { JournalSettings } from '../subgraphs/kit/store/journal';
 import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph, type LaunchedSubgraph, type SubgraphLaunch } from '../subgraphs/launch';
+import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../subgraphs/common/registry';
+import { DEFAULT_SYNC_INTERVAL_MS } from '../subgraphs/kit/closes';
+import { DEFAULT_FIGURES_MAX_AGE_S, regionalSigningKey, type GroupReporting } from '../subgraphs/reporting-config';
+import { RegionalKeys } from '../subgraphs/common/statements';
 
 export const SUPERGRAPH_PATH = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'schema', 'supergraph.graphql');
 
@@ -38,6 +42,10 @@ export interface StackOptions {
   mongo?: MongoTuning;
   /** The regional subgraphs' write journal settings (subgraphs/config.ts loadJournalSettings). */
   journal?: JournalSettings;
+  /** Each subsidiary's figure signing key by code; default: REGIONAL_SIGNING_KEY_<CODE> of subgraphEnv, else a fresh one (kid = the code). */
+  regionalKeys?: ReadonlyMap<string, SigningKey>;
+  /** Headquarters' key (fiscal-year orders, published reports); default: HEADQUARTERS_SIGNING_KEY of subgraphEnv, else a fresh one. */
+  headquartersKey?: SigningKey;
 }
 
 export interface RunningStack {
@@ -47,6 +55,10 @@ export interface RunningStack {
   issuer: TokenIssuer | null;
   /** The key the gateway signs its subgraph calls with (tests sign as the gateway with it). */
   signingKey: SigningKey;
+  /** Each subsidiary's figure signing key, by code; the group subgraph holds their public keys (REGIONAL_PUBLIC_KEYS). */
+  regionalKeys: ReadonlyMap<string, SigningKey>;
+  /** Headquarters' signing key; the regional subgraphs hold its public key (HEADQUARTERS_PUBLIC_KEYS). */
+  headquartersKey: SigningKey;
   gateway: RunningServer;
   subgraphs: Map<string, LaunchedSubgraph>;
   /** Stops one subgraph (draining it, closing its MongoDB client); the gateway keeps its URL. */
@@ -57,10 +69,22 @@ export interface RunningStack {
 }
 
 /** Variables no service of the stack is given: they mint tokens or sign as the gateway. */
-const PRIVATE_VARIABLES = ['AUTH_JWT_PRIVATE_KEY', 'GATEWAY_SIGNING_KEY'];
+const PRIVATE_VARIABLES = ['AUTH_JWT_PRIVATE_KEY', 'GATEWAY_SIGNING_KEY', 'HEADQUARTERS_SIGNING_KEY', 'REGIONAL_SIGNING_KEY'];
 
 function withoutPrivateKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !PRIVATE_VARIABLES.includes(name)));
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !PRIVATE_VARIABLES.includes(name) && !name.startsWith('REGIONAL_SIGNING_KEY_')));
+}
+
+/** Each subsidiary's key: given, from REGIONAL_SIGNING_KEY_<CODE> of the subgraphs' env (one process, several subgraphs), or fresh (kid = its code). */
+function regionalKeysOf(options: StackOptions): Map<string, SigningKey> {
+  const env = options.subgraphEnv ?? {};
+  return new Map(
+    SUBSIDIARIES.map((subsidiary) => {
+      const variable = `REGIONAL_SIGNING_KEY_${subsidiary.code}`;
+      const given = options.regionalKeys?.get(subsidiary.code) ?? (env[variable]?.trim() ? regionalSigningKey({ [variable]: env[variable] }, subsidiary) : null);
+      return [subsidiary.code, given ?? generateSigningKey(subsidiary.code)];
+    }),
+  );
 }
 
 /**
@@ -98,6 +122,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   // one process: the subgraphs get no operational port of their own (the gateway keeps METRICS_PORT)
   const { METRICS_PORT: _port, ...subgraphEnv } = withoutPrivateKeys({ ...options.subgraphEnv, ...modeEnv });
   const edge = loadSubgraphEdge({ ...subgraphEnv, GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey, ...(options.acceptedKeys ?? [])]) }, production);
+  const regionalKeys = regionalKeysOf(options);
+  const headquartersKey =
+    options.headquartersKey ?? (options.subgraphEnv?.HEADQUARTERS_SIGNING_KEY?.trim() ? parseSigningKey(options.subgraphEnv.HEADQUARTERS_SIGNING_KEY, 'HEADQUARTERS_SIGNING_KEY') : generateSigningKey('HQ'));
+  const groupReporting: GroupReporting = { regionalKeys: new RegionalKeys(verificationKeysOf([...regionalKeys.values()])), signingKey: headquartersKey, figuresMaxAgeSeconds: DEFAULT_FIGURES_MAX_AGE_S };
+  let headquartersUrl: string | null = null;
+  const reportingOf = (name: string): SubgraphLaunch['reporting'] => {
+    if (name === GROUP_SUBGRAPH.key) return { group: groupReporting };
+    const subsidiary = SUBSIDIARIES.find((candidate) => candidate.key === name);
+    if (!subsidiary) return {};
+    return { regional: { signingKey: regionalKeys.get(subsidiary.code)!, headquartersKeys: verificationKeysOf([headquartersKey]), headquartersUrl: () => headquartersUrl, syncIntervalMs: DEFAULT_SYNC_INTERVAL_MS } };
+  };
   const launchOf = (name: string): SubgraphLaunch => ({
     name,
     mongoUri: options.mongoUris?.[name] ?? options.mongoUri,
@@ -108,9 +143,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     mongo: options.mongo,
     journal: options.journal,
     edge,
+    reporting: reportingOf(name),
   });
   const launched = await Promise.all(SUBGRAPH_NAMES.map((name) => launchSubgraph(launchOf(name), options.defaultPorts ? defaultPortOf(name) : 0, host)));
   const subgraphs = new Map(launched.map((subgraph) => [subgraph.name, subgraph]));
+  headquartersUrl = subgraphs.get(GROUP_SUBGRAPH.key)?.server.url ?? null;
   const running = (name: string): LaunchedSubgraph => {
     const subgraph = subgraphs.get(name);
     if (!subgraph) throw new Error(`No subgraph "${name}" in this stack; known: ${[...subgraphs.keys()].join(', ')}`);
@@ -126,6 +163,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     auth,
     issuer: identity.issuer,
     signingKey,
+    regionalKeys,
+    headquartersKey,
     gateway,
     subgraphs,
     stop: (name) => running(name).close(),

@@ -115,5 +115,8 @@ for (const subgraph of stack.subgraphs.values()) console.log(`Subgraph ${subgrap
 console.log(
   `Subgraph calls are signed by the gateway with Ed25519 key "${stack.signingKey.keyId}" (${process.env.GATEWAY_SIGNING_KEY?.trim() ? 'GATEWAY_SIGNING_KEY' : 'made for this run'}); the subgraphs refuse _entities and _service without it.`,
 );
+console.log(
+  `Each subsidiary signs the figures it hands to consolidation with its own Ed25519 key (${[...stack.regionalKeys.keys()].map((code) => `"${code}"`).join(', ')}; REGIONAL_SIGNING_KEY_<CODE> or made for this run); the group subgraph refuses figures their subsidiary did not sign.`,
+);
 console.log(`\nGateway ready at ${stack.gateway.url}\n`);
 await printAuthentication(stack.gateway.url);

@@ -102,7 +102,13 @@ export function loadGatewayCallPolicy(env: NodeJS.ProcessEnv, production: boolea
 /** Everything the subgraph's HTTP edge enforces: gateway calls, HTTP_* limits, METRICS_* access. */
 export function loadSubgraphEdge(env: NodeJS.ProcessEnv, production: boolean): SubgraphEdge {
   try {
-    return { gatewayCalls: loadGatewayCallPolicy(env, production), http: loadHttpLimits(env), ops: loadOpsAccess(env, production) };
+    return {
+      gatewayCalls: loadGatewayCallPolicy(env, production),
+      http: loadHttpLimits(env),
+      ops: loadOpsAccess(env, production),
+      // as the gateway's: a bulk import's file travels in the request body (kit/import, docs/import.md)
+      ...(env.MAX_BODY_BYTES?.trim() ? { maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 0, 1_024, 104_857_600) } : {}),
+    };
   } catch (error) {
     if (error instanceof HttpConfigError || error instanceof OpsConfigError) throw new SubgraphConfigError(error.message);
     throw error;

@@ -8,6 +8,8 @@ import type { RunningServer } from '../platform/http';
 import type { MongoClient } from 'mongodb';
 import type { AuthConfig } from '../platform/auth';
 import type { JournalSettings } from './kit/store/journal';
+import type { RegionalReporting } from './kit/closes';
+import type { GroupReporting } from './reporting-config';
 
 export const SUBGRAPH_NAMES = [GROUP_SUBGRAPH.key, ...REGIONS.map((region) => region.subsidiary.key)] as const;
 
@@ -29,6 +31,12 @@ export interface SubgraphLaunch {
    * (subgraphs/config.ts loadSubgraphEdge); without: no gateway key, so `_entities` is refused.
    */
   edge?: SubgraphEdge;
+  /**
+   * The reporting keys (subgraphs/reporting-config.ts): the group subgraph's `group` (REGIONAL_PUBLIC_KEYS,
+   * HEADQUARTERS_SIGNING_KEY), a regional subgraph's `regional` (REGIONAL_SIGNING_KEY, HEADQUARTERS_*).
+   * Without: figures go unsigned, and headquarters refuses unsigned figures.
+   */
+  reporting?: { group?: GroupReporting; regional?: RegionalReporting };
 }
 
 export interface LaunchedSubgraph {
@@ -48,10 +56,19 @@ export function defaultPortOf(name: string): number {
 /** Builds one subgraph by name over its own MongoDB client and database. */
 export async function buildSubgraph(launch: SubgraphLaunch, mongo: MongoClient): Promise<Subgraph> {
   const database = databaseName(launch.databasePrefix, launch.name);
-  if (launch.name === GROUP_SUBGRAPH.key) return createGroupSubgraph({ mongo, database, production: launch.production, auth: launch.auth });
+  if (launch.name === GROUP_SUBGRAPH.key) {
+    return createGroupSubgraph({ mongo, database, production: launch.production, auth: launch.auth, ...(launch.reporting?.group ? { reporting: launch.reporting.group } : {}) });
+  }
   const region = REGIONS.find((candidate) => candidate.subsidiary.key === launch.name);
   if (!region) throw new Error(`Unknown subgraph "${launch.name}"; known: ${SUBGRAPH_NAMES.join(', ')}`);
-  return createRegionalSubgraph(region, { mongo, database, production: launch.production, auth: launch.auth, ...(launch.journal ? { journal: launch.journal } : {}) });
+  return createRegionalSubgraph(region, {
+    mongo,
+    database,
+    production: launch.production,
+    auth: launch.auth,
+    ...(launch.journal ? { journal: launch.journal } : {}),
+    ...(launch.reporting?.regional ? { reporting: launch.reporting.regional } : {}),
+  });
 }
 
 /** Builds a subgraph and starts listening; closing stops the server and its MongoDB client. */

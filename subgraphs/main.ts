@@ -3,7 +3,8 @@ import { DEFAULT_DATABASE_PREFIX, type MongoTuning } from './common/mongo';
 import type { JournalSettings } from './kit/store/journal';
 import type { SubgraphEdge } from './common/subgraph-server';
 import { SubgraphConfigError, loadJournalSettings, loadMongoTuning, loadSubgraphEdge } from './config';
-import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph } from './launch';
+import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph, type SubgraphLaunch } from './launch';
+import { loadSubgraphReporting } from './reporting-config';
 import { exitOnTermination } from '../platform/termination';
 
 /** Runs one subgraph alone: `npm run subgraph -- india` (PORT, HOST, MONGODB_URI, DATABASE_PREFIX). */
@@ -35,10 +36,12 @@ const production = process.env.NODE_ENV === 'production';
 let mongo: MongoTuning;
 let journal: JournalSettings;
 let edge: SubgraphEdge;
+let reporting: SubgraphLaunch['reporting'];
 try {
   mongo = loadMongoTuning(process.env);
   journal = loadJournalSettings(process.env);
   edge = loadSubgraphEdge(process.env, production);
+  reporting = loadSubgraphReporting(name, process.env, production);
 } catch (error) {
   if (!(error instanceof SubgraphConfigError)) throw error;
   console.error(`Configuration error: ${error.message}`);
@@ -47,12 +50,15 @@ try {
 if (edge.gatewayCalls.keys.length === 0) {
   console.warn(`Subgraph ${name}: GATEWAY_PUBLIC_KEYS is not set, so no gateway call verifies: _entities and _service are refused (the gateway cannot federate this subgraph). npm run -s keys prints a pair.`);
 }
+if (reporting?.group && reporting.group.regionalKeys.size === 0) {
+  console.warn(`Subgraph ${name}: REGIONAL_PUBLIC_KEYS is not set, so no subsidiary's figures verify: every groupReport is refused (FIGURES_SIGNATURE_INVALID). npm run -s keys prints them.`);
+}
 const port = process.env.PORT ? Number(process.env.PORT) : defaultPortOf(name);
 // SIGTERM: stop accepting, let in-flight requests finish (bounded), then close the MongoDB client
 const termination = exitOnTermination();
 try {
   const launched = await launchSubgraph(
-    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production, auth, mongo, journal, edge },
+    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production, auth, mongo, journal, edge, reporting },
     port,
     process.env.HOST ?? '127.0.0.1',
   );

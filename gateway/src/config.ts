@@ -6,6 +6,7 @@ import { loadOpsAccess, type OpsAccess } from '../../platform/ops-access';
 import { DEFAULT_SIGNATURE_LIFETIME_S } from '../../platform/request-signing';
 import { SigningKeyError, parseSigningKey, type SigningKey } from '../../platform/signing-keys';
 import type { QueryLimits } from './plugins/limits';
+import type { TrustedDocumentsConfig, TrustedDocumentsMode } from './plugins/trusted-documents';
 
 /** Everything the gateway reads from its environment and command line, parsed and checked once. */
 export interface GatewayConfig {
@@ -48,6 +49,10 @@ export interface GatewayConfig {
   http: HttpLimits;
   /** METRICS_PORT, METRICS_HOST, METRICS_TOKEN: who reads /metrics and /subgraphs (platform/ops-access.ts). */
   ops: OpsAccess;
+  /** TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_PATH, TRUSTED_DOCUMENTS_ONLY_FOR, WATCH_TRUSTED_DOCUMENTS (plugins/trusted-documents.ts). */
+  trustedDocuments: TrustedDocumentsConfig;
+  /** EXPORTS, EXPORTS_MAX_CONCURRENT: the CSV and XLSX downloads under /exports (exports/), this product's API on top of the gateway; how many may stream at once. */
+  exports: { enabled: boolean; maxConcurrent: number };
 }
 
 export interface SubgraphSigning {
@@ -103,6 +108,25 @@ function subgraphUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   return urls;
 }
 
+const TRUSTED_DOCUMENTS_MODES: readonly TrustedDocumentsMode[] = ['off', 'allowed', 'required'];
+
+/** RFC 6749 scope tokens, as tokens carry them (platform/auth.ts). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+function trustedDocuments(env: NodeJS.ProcessEnv, watchSupergraph: boolean): TrustedDocumentsConfig {
+  const mode = (env.TRUSTED_DOCUMENTS?.trim().toLowerCase() || 'allowed') as TrustedDocumentsMode;
+  if (!TRUSTED_DOCUMENTS_MODES.includes(mode)) throw new ConfigError(`TRUSTED_DOCUMENTS must be ${TRUSTED_DOCUMENTS_MODES.join(', ')}, got "${env.TRUSTED_DOCUMENTS}"`);
+  const onlyFor = (env.TRUSTED_DOCUMENTS_ONLY_FOR ?? 'bi:read').split(/[\s,]+/).filter(Boolean);
+  const malformed = onlyFor.find((scope) => !SCOPE_TOKEN.test(scope));
+  if (malformed !== undefined) throw new ConfigError(`TRUSTED_DOCUMENTS_ONLY_FOR must list scopes separated by commas or spaces, got "${malformed}"`);
+  return {
+    mode,
+    path: resolve(env.TRUSTED_DOCUMENTS_PATH?.trim() || 'operations/manifest.json'),
+    onlyFor,
+    watch: boolean(env.WATCH_TRUSTED_DOCUMENTS, 'WATCH_TRUSTED_DOCUMENTS', watchSupergraph),
+  };
+}
+
 function checked<T>(parse: () => T): T {
   try {
     return parse();
@@ -127,7 +151,10 @@ function subgraphSigning(env: NodeJS.ProcessEnv): SubgraphSigning {
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   const production = env.NODE_ENV === 'production';
+  const watchSupergraph = boolean(env.WATCH_SUPERGRAPH, 'WATCH_SUPERGRAPH', true);
   return {
+    trustedDocuments: trustedDocuments(env, watchSupergraph),
+    exports: { enabled: boolean(env.EXPORTS, 'EXPORTS', true), maxConcurrent: integer(env.EXPORTS_MAX_CONCURRENT, 'EXPORTS_MAX_CONCURRENT', 4, 1, 1_000) },
     auth: checked(() => loadAuthConfig(env)),
     corsOrigins: checked(() => parseCorsOrigins(env.CORS_ORIGINS)),
     landingPage: boolean(env.LANDING_PAGE, 'LANDING_PAGE', !production),
@@ -145,7 +172,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     subgraphUrls: subgraphUrls(env),
     production,
     introspection: boolean(env.INTROSPECTION, 'INTROSPECTION', !production),
-    watchSupergraph: boolean(env.WATCH_SUPERGRAPH, 'WATCH_SUPERGRAPH', true),
+    watchSupergraph,
     subgraphTimeoutMs: integer(env.SUBGRAPH_TIMEOUT_MS, 'SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
     subgraphRetries: integer(env.SUBGRAPH_RETRIES, 'SUBGRAPH_RETRIES', 2, 0, 10),
     subgraphRetryBackoffMs: integer(env.SUBGRAPH_RETRY_BACKOFF_MS, 'SUBGRAPH_RETRY_BACKOFF_MS', 50, 1, 10_000),

@@ -1,5 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { corsRoute } from '../../platform/cors';
 import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
@@ -14,6 +14,9 @@ import { SubgraphDataSource, forwardedHeaders, type GatewayContext } from './dat
 import { formatGatewayError } from './errors';
 import { gatewayAuth, type AuthContext } from './plugins/auth';
 import { deduplicateSubgraphRequests } from './plugins/deduplicate';
+import { exportRoutes } from './exports/routes';
+import { loadManifestFile } from './operation-manifest';
+import { trustedDocuments } from './plugins/trusted-documents';
 import { limitsPlugin } from './plugins/limits';
 import { observedQueryPlanCache } from './plugins/query-plan-cache';
 import { privateWhenAuthenticated, responseCache } from './plugins/response-cache';
@@ -79,6 +82,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const cacheMetrics = createGatewayCacheMetrics(metrics.registry);
   const labels = new ServiceLabels();
   const auth = gatewayAuth(config.auth);
+  const trusted = trustedDocuments(config.trustedDocuments, logger);
   const signer = config.signing.key ? new RequestSigner(config.signing.key, config.signing.lifetimeSeconds) : undefined;
   if (!signer) logger.warn('GATEWAY_SIGNING_KEY is not set: subgraph calls go unsigned, and subgraphs that verify signatures refuse their entities (docs/security.md)');
   const deduplication = config.deduplicateSubgraphRequests ? deduplicateSubgraphRequests<GatewayContext & AuthContext>({ onShared: (subgraph) => cacheMetrics.sharedFetches.inc({ subgraph }) }) : null;
@@ -131,6 +135,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     plugins: [
       observabilityPlugin(),
       auth.plugin,
+      ...(trusted ? [trusted.plugin] : []),
       limitsPlugin<GatewayContext>(config.limits),
       ...(deduplication ? [deduplication.plugin] : []),
       ...(cache ? [cache.plugin] : []),
@@ -138,6 +143,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
+
+  // the exports run the manifest's operations, also when the gateway does not enforce it
+  const exportDocuments = () => {
+    if (trusted) return trusted.documents;
+    const documents = loadManifestFile(config.trustedDocuments.path);
+    return () => documents;
+  };
 
   return {
     async listen(port = config.port, host = config.host) {
@@ -155,7 +167,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           healthRoute('/health', async () => ({ ok: true })),
           healthRoute('/ready', ready, undefined, readyDetailsFor(config.ops, config.production)),
           opsRoutes(config.ops, 'service', OPS_PATHS, opsOnly),
+          ...(trusted ? [trusted.route((request) => auth.context(request))] : []),
+          ...(config.exports.enabled ? [exportRoutes({ apollo, admit: (request) => auth.context(request), documents: exportDocuments(), maxPageSize: config.limits.maxPageSize, maxConcurrent: config.exports.maxConcurrent, logger })] : []),
         ],
+        ...(trusted ? { prepare: (request: HTTPGraphQLRequest) => trusted.prepare(request) } : {}),
         observability: { logger, metrics },
       });
       const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs);
@@ -171,6 +186,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           await running.close();
           await apollo.stop();
           circuits?.dispose();
+          trusted?.close();
         },
       };
     },

@@ -9,6 +9,7 @@ import { SUBSIDIARIES } from './registry';
  *   bi:read                   the same reads, for BI tools' service tokens (never any write)
  *   group:audit               read the audit trail of every subsidiary (headquarters)
  *   group:write               maintain the group's reference data: exchange rates, goals (headquarters)
+ *   group:close               close and reopen group fiscal years, publishing their reports (headquarters)
  *   subsidiary:<CODE>:write   write one subsidiary's data (its regional team)
  */
 export const SCOPES = {
@@ -16,6 +17,7 @@ export const SCOPES = {
   biRead: 'bi:read',
   audit: 'group:audit',
   groupWrite: 'group:write',
+  close: 'group:close',
 } as const;
 
 export function writeScope(code: string): string {
@@ -32,12 +34,12 @@ export const READ_REQUIREMENT = requiresScopes([SCOPES.groupRead], [SCOPES.biRea
 
 /** The scopes of each kind of user, for minting tokens (scripts/token.ts, tests). */
 export const ROLES = {
-  /** Headquarters: reads everything, including the audit trail, and keeps rates and goals. */
-  hq: [SCOPES.groupRead, SCOPES.audit, SCOPES.groupWrite],
+  /** Headquarters: reads everything, including the audit trail, keeps rates and goals, closes fiscal years. */
+  hq: [SCOPES.groupRead, SCOPES.audit, SCOPES.groupWrite, SCOPES.close],
   /** A BI tool's read-only service token. */
   bi: [SCOPES.biRead],
   /** Headquarters operations: every scope, writes to every subsidiary included. */
-  admin: [SCOPES.groupRead, SCOPES.audit, SCOPES.groupWrite, ...SUBSIDIARIES.map((subsidiary) => writeScope(subsidiary.code))],
+  admin: [SCOPES.groupRead, SCOPES.audit, SCOPES.groupWrite, SCOPES.close, ...SUBSIDIARIES.map((subsidiary) => writeScope(subsidiary.code))],
   /** A regional team: reads the group view, writes its own subsidiary only. */
   regional: (code: string) => [SCOPES.groupRead, writeScope(code)],
 } as const;

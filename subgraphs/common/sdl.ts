@@ -26,11 +26,13 @@ type Money @shareable ${CACHE_INHERIT} {
 }
 
 /** What a regional report hands the group subgraph through @requires: the same in both; as long-lived as the report. */
-export const REPORT_CELLS_SDL = `"One cell of a subsidiary's report: local-currency total of one group fiscal year, cause area and contribution type."
+export const REPORT_CELLS_SDL = `"One cell of a subsidiary's report: local-currency total of one group fiscal year, cause area, contribution type and motivation."
 type ReportCell @shareable ${CACHE_INHERIT} {
   groupFiscalYear: Int!
   causeArea: CauseArea!
   contributionType: ContributionType!
+  "The B4SI motivation of the initiatives the cell's expenses belong to (as they are classed now)."
+  motivation: Motivation!
   amount: Decimal!
   expenseCount: Int!
 }
@@ -47,5 +49,41 @@ type VolunteeringCell @shareable ${CACHE_INHERIT} {
   newRegistrations: Int!
   participants: Int!
   hours: Decimal!
+}
+
+"A correction of an expense of a closed group fiscal year, booked in an open year: the closed year's restated figures change by amountChange in the original's cell."
+type ReportAdjustment @shareable ${CACHE_INHERIT} {
+  id: ID!
+  originalExpenseId: ID!
+  initiativeId: ID!
+  "The booking date, in an open group fiscal year."
+  date: Date!
+  groupFiscalYear: Int!
+  "The closed group fiscal year whose figures it restates (the original's)."
+  restatedFiscalYear: Int!
+  "The original's initiative's cause area, as it is now."
+  causeArea: CauseArea!
+  contributionType: ContributionType!
+  "Signed, in the subsidiary's currency."
+  amountChange: Decimal!
+  "The close in force when it was recorded: it restates that close's published figures."
+  closeId: ID!
+  reason: String!
+  recordedBy: String!
+  recordedAt: String!
+}
+
+"An Ed25519 signature over a statement's canonical JSON (docs/reporting.md); value in base64url."
+type FiguresSignature @shareable ${CACHE_INHERIT} {
+  keyId: String!
+  algorithm: String!
+  value: String!
+}
+
+enum FiscalYearAction {
+  "The year is locked: no write dated in it is taken."
+  CLOSE
+  "The year is open again."
+  REOPEN
 }
 `;

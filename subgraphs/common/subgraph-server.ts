@@ -7,7 +7,7 @@ import { parse, type GraphQLFormattedError } from 'graphql';
 import type { MongoClient } from 'mongodb';
 import type { AuthConfig, Principal } from '../../platform/auth';
 import { ScopePolicy, type ScopeRequirement } from '../../platform/authorization';
-import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
+import { createGraphQLHttpServer, healthRoute, listen, type Route, type RunningServer } from '../../platform/http';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../../platform/http-limits';
 import { createLogger, type Logger } from '../../platform/logger';
 import { createServerMetrics, instrumentMongoCommands, metricsRoute } from '../../platform/metrics';
@@ -33,6 +33,8 @@ export interface SubgraphOptions<TContext extends AuthenticatedContext> {
   production: boolean;
   /** Stops the subgraph's background work, once the server no longer serves. */
   onClose?: () => Promise<void>;
+  /** More HTTP routes before GraphQL (the group subgraph's /fiscal-year-orders). */
+  routes?: Route[];
 }
 
 /** How long /ready waits for MongoDB's ping before reporting it down. */
@@ -47,7 +49,11 @@ export interface SubgraphEdge {
   gatewayCalls: GatewayCallPolicy;
   http: HttpLimits;
   ops: OpsAccess;
+  /** MAX_BODY_BYTES: the largest request body (1 MiB unless set). */
+  maxBodyBytes?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /** Without settings: no gateway key (fail closed), default limits, operational routes as the mode's default. */
 export function defaultSubgraphEdge(production: boolean): SubgraphEdge {
@@ -143,8 +149,9 @@ export function createSubgraphServer<TContext extends AuthenticatedContext>(opti
         apollo,
         gate,
         limits: edge.http,
+        maxBodyBytes: edge.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         context: async (request, caller) => Object.assign(await options.context(request, caller.principal), { gatewayCall: caller.gateway, directAccess: edge.gatewayCalls.directAccess }),
-        routes: [healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready, undefined, readyDetails), opsRoutes(edge.ops, 'service', OPS_PATHS, metricsRoutes)],
+        routes: [healthRoute('/health', async () => ({ ok: true })), healthRoute('/ready', ready, undefined, readyDetails), opsRoutes(edge.ops, 'service', OPS_PATHS, metricsRoutes), ...(options.routes ?? [])],
         observability: { logger, metrics },
       });
       const running = await listen(server, port, host);

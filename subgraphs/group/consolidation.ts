@@ -2,17 +2,23 @@ import { GraphQLError } from 'graphql';
 import { Decimal, Rational } from '../common/decimal';
 import { crossRate, money, roundToCurrency, sumDecimals } from '../common/money';
 import { GROUP_BASE_CURRENCY, type SubsidiaryConfig } from '../common/registry';
-import type { CauseArea, ContributionType } from '../common/catalog';
+import type { CauseArea, ContributionType, Motivation } from '../common/catalog';
 import type { GoalDocument } from './documents';
 import type { ReportParams } from './report-params';
+import type { FigureAdjustment } from '../common/regional-figures';
+import type { SignedFigures } from './figure-signatures';
 
 /** One subsidiary's figures as they arrive through @requires (amounts are decimal strings, local currency). */
 export interface ArrivedReport {
   currency: string;
-  cells: { groupFiscalYear: number; causeArea: CauseArea; contributionType: ContributionType; amount: string; expenseCount: number }[];
+  cells: { groupFiscalYear: number; causeArea: CauseArea; contributionType: ContributionType; motivation: Motivation; amount: string; expenseCount: number }[];
   volunteering: { groupFiscalYear: number; newRegistrations: number; participants: number; hours: string }[];
   /** When the subsidiary read them (ISO 8601). */
   asOf: string | null;
+  /** Adjustments restating the report's years (not part of these figures: see `restated`). */
+  adjustments?: FigureAdjustment[];
+  /** The statement its subsidiary signed and the signature that holds for it (group/figure-signatures.ts), as a published report keeps them. */
+  signed?: SignedFigures;
 }
 
 /** A subsidiary that answered, but whose database holds no dataset: its figures are missing, not zero. */
@@ -29,20 +35,24 @@ export interface RateQuote {
   source: string | null;
 }
 
+/** One subsidiary cell as consolidation holds it (local currency, exact). */
+export type ConsolidatedCell = Cell;
+
 interface Cell {
   subsidiary: SubsidiaryConfig;
   groupFiscalYear: number;
   causeArea: CauseArea;
   contributionType: ContributionType;
+  motivation: Motivation;
   amount: Decimal;
   expenseCount: number;
 }
 
-function incomplete(missing: SubsidiaryConfig[], what: string): GraphQLError {
+function incomplete(missing: SubsidiaryConfig[], reasons: ReadonlyMap<string, MissingReason>, what: string): GraphQLError {
   const codes = missing.map((subsidiary) => subsidiary.code);
   return new GraphQLError(
     `${what} is incomplete: no figures from ${missing.map((subsidiary) => `${subsidiary.name} (${subsidiary.code})`).join(', ')}. Ask with allowPartial: true for a partial figure.`,
-    { extensions: { code: 'CONSOLIDATION_INCOMPLETE', missingSubsidiaries: codes } },
+    { extensions: { code: 'CONSOLIDATION_INCOMPLETE', missingSubsidiaries: codes, reasonCodes: Object.fromEntries(missing.map((subsidiary) => [subsidiary.code, reasons.get(subsidiary.code) ?? 'UNAVAILABLE'])) } },
   );
 }
 
@@ -98,7 +108,7 @@ export class Consolidation {
         return;
       }
       this.missing.push(subsidiary);
-      this.reasons.set(subsidiary.code, report === null ? 'UNAVAILABLE' : 'cells' in report ? 'CURRENCY_MISMATCH' : 'NO_DATASET');
+      this.reasons.set(subsidiary.code, report === null ? 'UNAVAILABLE' : 'cells' in report ? 'CURRENCY_MISMATCH' : report.missing);
     });
     this.cells = [];
     for (const subsidiary of subsidiaries) {
@@ -143,6 +153,14 @@ export class Consolidation {
     };
   }
 
+  /** What each subsidiary whose figures are included signed, in the registry's order (a published report keeps them). */
+  signedFigures(): SignedFigures[] {
+    return this.subsidiaries.flatMap((subsidiary) => {
+      const signed = this.arrived.get(subsidiary.code)?.signed;
+      return signed ? [signed] : [];
+    });
+  }
+
   /** When the figures were read: the earliest of the subsidiaries' reads (null when none arrived). */
   asOf(): string | null {
     const times = [...this.arrived.values()].map((report) => report.asOf).filter((time): time is string => time !== null);
@@ -155,7 +173,7 @@ export class Consolidation {
 
   /** Throws unless the figure may be shown: complete, or partial figures were asked for. */
   private guard(what: string): void {
-    if (!this.complete && !this.params.allowPartial) throw incomplete(this.missing, what);
+    if (!this.complete && !this.params.allowPartial) throw incomplete(this.missing, this.reasons, what);
   }
 
   private quote(currency: string, fiscalYear: number): RateQuote {
@@ -211,6 +229,14 @@ export class Consolidation {
     return [...groups.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, cells]) => ({ key, amount: this.consolidated(cells), expenseCount: cells.reduce((sum, cell) => sum + cell.expenseCount, 0) }));
+  }
+
+  /**
+   * Lines of a breakdown other modules define (group/b4si.ts): the cells grouped by `keyOf`, in key
+   * order, each line converted and rounded once; refused like every breakdown when incomplete.
+   */
+  linesBy<K extends string | number>(name: string, what: string, keyOf: (cell: ConsolidatedCell) => K) {
+    return this.once(`lines:${name}`, () => this.breakdown(what, keyOf));
   }
 
   total() {

@@ -8,15 +8,24 @@ import { SUBSIDIARIES, subsidiaryByCode, subsidiaryOwning, type SubsidiaryConfig
 import { CAUSE_AREAS } from '../common/catalog';
 import { FISCAL_YEAR_LIMITS } from '../common/fiscal-year';
 import { regionalTypeNames } from '../kit/schema';
-import { Consolidation } from './consolidation';
+import { Consolidation, type Arrival } from './consolidation';
+import { b4siSummary } from './b4si';
 import type { GroupLoaders } from './loaders';
 import { arrivalsOf } from './representation';
+import { verifiedArrivals, type FigureVerifier } from './figure-signatures';
 import type { ExchangeRateDocument, GoalDocument } from './documents';
 import { formatReportId, parseReportId, reportParams, type GroupReportArgs, type ReportParams } from './report-params';
 import type { GroupStore } from './store';
 import { exchangeRateDocument, goalDocument, type ExchangeRateInput, type GoalInput } from './reference-data';
 import type { Principal } from '../../platform/auth';
 import type { AuditTrail } from '../kit/audit';
+import { activityResolvers } from './activities';
+import { drillDownResolvers } from './drill-down';
+import { fiscalYearResolvers } from './fiscal-year-resolvers';
+import type { FiscalYearRegister } from './fiscal-years';
+import { requireRatesOpen } from './publishing';
+import type { SigningKey } from '../../platform/signing-keys';
+import type { RegionalKeys } from '../common/statements';
 
 export interface GroupContext {
   store: GroupStore;
@@ -26,6 +35,14 @@ export interface GroupContext {
   audit: AuditTrail;
   /** The caller, from the verified bearer token. */
   principal: Principal;
+  /** Checks each subsidiary's signature over the figures that arrived (figure-signatures.ts). */
+  figures: FigureVerifier;
+  /** Fiscal-year orders and published reports (fiscal-years.ts). */
+  fiscalYears: FiscalYearRegister;
+  /** Signs fiscal-year orders and published reports (HEADQUARTERS_SIGNING_KEY); null: no close. */
+  headquartersKey: SigningKey | null;
+  /** The subsidiaries' public keys (REGIONAL_PUBLIC_KEYS): their confirmations of fiscal-year orders are checked with them. */
+  regionalKeys: RegionalKeys;
 }
 
 const typed = (typeName: string) => ({ __resolveType: (value: { __typename: string }) => value.__typename ?? typeName });
@@ -61,7 +78,7 @@ function reportView(params: ReportParams) {
   };
 }
 
-type ResolvedReport = ReturnType<typeof reportView> & { consolidation: Consolidation; goalDocuments: GoalDocument[] };
+type ResolvedReport = ReturnType<typeof reportView> & { consolidation: Consolidation; goalDocuments: GoalDocument[]; arrivals: Arrival[] };
 
 export function groupResolvers(): GraphQLResolverMap<GroupContext> {
   const perSubsidiary = Object.fromEntries(
@@ -79,10 +96,17 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
     Initiative: typed('Initiative'),
     SubsidiaryReport: typed('SubsidiaryReport'),
     ...perSubsidiary,
+    ActivityPage: activityResolvers().ActivityPage,
+    SubsidiaryActivityPage: activityResolvers().SubsidiaryActivityPage,
+    ReportLineRecords: drillDownResolvers().ReportLineRecords,
+    SubsidiaryFiscalYearLock: fiscalYearResolvers().SubsidiaryFiscalYearLock,
+    FiscalYearOrder: fiscalYearResolvers().FiscalYearOrder,
 
     Mutation: {
-      setExchangeRate: async (_root: unknown, { input }: { input: ExchangeRateInput }, { store, audit }: GroupContext) => {
+      setExchangeRate: async (_root: unknown, { input }: { input: ExchangeRateInput }, context: GroupContext) => {
+        const { store, audit } = context;
         const rate = exchangeRateDocument(input);
+        await requireRatesOpen(context, rate.fiscalYear);
         const before = await store.rate(rate._id);
         await audit.change('ExchangeRate', rate._id, before, await store.saveRate(rate));
         return rateView(rate);
@@ -93,9 +117,13 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
         await audit.change('Goal', goal._id, before, await store.saveGoal(goal));
         return goalView(goal);
       },
+      ...fiscalYearResolvers().Mutation,
     },
 
     Query: {
+      ...activityResolvers().Query,
+      ...drillDownResolvers().Query,
+      ...fiscalYearResolvers().Query,
       subsidiaries: () => SUBSIDIARIES.map(subsidiaryView),
       subsidiary: (_root: unknown, { code }: { code: string }) => {
         const subsidiary = subsidiaryByCode(code);
@@ -126,14 +154,14 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
        * (representation.ts: whoever calls `_entities` wrote them) and builds the consolidation once
        * per report, every figure of it computed once however many aliases ask for it.
        */
-      __resolveReference: async (reference: { id?: unknown; subsidiaries?: unknown }, { loaders }: GroupContext): Promise<ResolvedReport> => {
+      __resolveReference: async (reference: { id?: unknown; subsidiaries?: unknown }, { loaders, figures }: GroupContext): Promise<ResolvedReport> => {
         if (typeof reference.id !== 'string' || reference.id.length > 200) raise('BAD_USER_INPUT', "a representation's id must be a string", { field: 'representations' });
         const params = parseReportId(reference.id);
-        const arrivals = arrivalsOf(reference, SUBSIDIARIES, params);
+        const arrivals = verifiedArrivals(figures, SUBSIDIARIES, params, arrivalsOf(reference, SUBSIDIARIES, params));
         const [rates, goalDocuments] = await Promise.all([loaders.ratesForSpan(params.from, params.to), loaders.goals()]);
         const quotes = rates.map((rate) => ({ currency: rate.currency, fiscalYear: rate.fiscalYear, jpyPerUnit: fromDecimal128(rate.jpyPerUnit), source: rate.source }));
         const consolidation = new Consolidation(params, SUBSIDIARIES, arrivals, quotes);
-        return { ...reportView(params), consolidation, goalDocuments };
+        return { ...reportView(params), consolidation, goalDocuments, arrivals };
       },
       completeness: report((consolidation) => consolidation.completeness()),
       asOf: report((consolidation) => consolidation.asOf()),
@@ -144,6 +172,9 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
       byFiscalYear: report((consolidation) => consolidation.byFiscalYear()),
       volunteering: report((consolidation) => consolidation.volunteering()),
       goals: report((consolidation, parent) => consolidation.goals(parent.goalDocuments).map((progress) => ({ ...progress, goal: goalView(progress.goal) }))),
+      b4si: report((consolidation) => b4siSummary(consolidation)),
+      records: drillDownResolvers().GroupReport.records,
+      ...fiscalYearResolvers().report,
     },
   };
 }

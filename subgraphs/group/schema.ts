@@ -1,16 +1,24 @@
 import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
-import { SUBSIDIARIES } from '../common/registry';
+import { SUBSIDIARIES, type SubsidiaryConfig } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
 import { READ_REQUIREMENT, SCOPES, requiresScopes } from '../common/scopes';
 import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
+import { b4siSdl } from './b4si';
+import { groupActivitySdl } from './activity-schema';
+import { fiscalYearSdl, fiscalYearStubsSdl } from './fiscal-year-schema';
+
+/** What a subsidiary signs besides the figures consolidated (group/figure-signatures.ts), and its signature. */
+const SIGNED_REPORT_FIELDS =
+  'adjustments { id originalExpenseId initiativeId date groupFiscalYear restatedFiscalYear causeArea contributionType amountChange closeId reason recordedBy recordedAt } signature { keyId algorithm value }';
 
 /** The fields of each subsidiary report that the consolidation needs, as one @requires selection. */
 export function consolidationRequires(): string {
-  const fragments = SUBSIDIARIES.map(
-    (subsidiary) =>
-      `... on ${regionalTypeNames(subsidiary).report} { currency cells { groupFiscalYear causeArea contributionType amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } asOf dataset { id } }`,
-  );
-  return `subsidiaries { ${fragments.join(' ')} }`;
+  return `subsidiaries { ${SUBSIDIARIES.map(subsidiaryReportSelection).join(' ')} }`;
+}
+
+/** One subsidiary's part of consolidationRequires (the fiscal-year close requires the same of each report). */
+export function subsidiaryReportSelection(subsidiary: SubsidiaryConfig): string {
+  return `... on ${regionalTypeNames(subsidiary).report} { currency cells { groupFiscalYear causeArea contributionType motivation amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } asOf dataset { id } ${SIGNED_REPORT_FIELDS} }`;
 }
 
 export function groupSdl(): string {
@@ -42,6 +50,8 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUI
   volunteering: [VolunteeringCell!] @external
   asOf: String @external
   dataset: DatasetMark @external
+  adjustments: [ReportAdjustment!] @external
+  signature: FiguresSignature @external
 }`;
   }).join('\n');
 
@@ -69,6 +79,9 @@ interface SubsidiaryReport ${CACHE_INHERIT} {
 }
 
 ${REPORT_CELLS_SDL}${perSubsidiary}
+${fiscalYearStubsSdl()}
+${fiscalYearSdl(CACHE_INHERIT)}
+${b4siSdl(CACHE_INHERIT)}
 
 type CauseAreaInfo ${reference} {
   code: CauseArea!
@@ -281,6 +294,14 @@ type GroupReport @key(fields: "id") ${READ_REQUIREMENT} ${report} {
   byFiscalYear: [FiscalYearTotal!] ${requires}
   volunteering: VolunteeringTotals ${requires}
   goals: [GoalProgress!] ${requires}
+  "The expenses behind one line of this report, in the same query (docs/drill-down-and-activities.md): the report's fiscal years, currency and filters, narrowed to the line's subsidiary, cause area, contribution type or fiscal year."
+  records(line: ReportLineSelector, first: Int = 50, after: String): ReportLineRecords
+  "The report's inputs in B4SI's terms: input type × motivation × issue (docs/b4si.md)."
+  b4si: B4siSummary ${requires}
+  "For a one-year report of a closed group fiscal year: the report published when it was closed (docs/reporting.md); null otherwise."
+  published: PublishedReport
+  "The figures restated by the adjustments booked against the current close of the report's closed years, and those adjustments."
+  restated: Restatement ${requires}
 }
-`;
+${groupActivitySdl()}`;
 }

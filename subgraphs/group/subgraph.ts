@@ -9,12 +9,17 @@ import { createGroupLoaders } from './loaders';
 import { groupResolvers, type GroupContext } from './resolvers';
 import { groupSdl } from './schema';
 import { GROUP_INDEXES, GroupStore } from './store';
+import { FigureVerifier } from './figure-signatures';
+import { FISCAL_YEAR_INDEXES, FiscalYearRegister, fiscalYearOrdersRoute } from './fiscal-years';
+import { NO_GROUP_REPORTING, type GroupReporting } from '../reporting-config';
 
 export interface GroupSubgraphOptions {
   mongo: MongoClient;
   database: string;
   production: boolean;
   auth: AuthConfig;
+  /** The subsidiaries' public keys (REGIONAL_PUBLIC_KEYS) and headquarters' signing key (subgraphs/reporting-config.ts); none: every subsidiary's figures are refused. */
+  reporting?: GroupReporting;
 }
 
 const GROUP_AUDIT_PREFIX = 'HQ';
@@ -25,6 +30,11 @@ export async function createGroupSubgraph(options: GroupSubgraphOptions): Promis
   await ensureIndexes(db, GROUP_INDEXES);
   const store = new GroupStore(db);
   const audit = new AuditStore(db, GROUP_AUDIT_PREFIX);
+  const reporting = options.reporting ?? NO_GROUP_REPORTING;
+  const figures = new FigureVerifier(reporting.regionalKeys, reporting.figuresMaxAgeSeconds);
+  await ensureIndexes(db, FISCAL_YEAR_INDEXES);
+  const fiscalYears = new FiscalYearRegister(db);
+  const headquartersKey = reporting.signingKey;
   const resolvers = groupResolvers();
   // headquarters' writes (rates, goals) land in an audit trail of the group's own database
   resolvers.Mutation = auditedMutations(resolvers.Mutation as Parameters<typeof auditedMutations<GroupContext>>[0]) as (typeof resolvers)[string];
@@ -32,9 +42,10 @@ export async function createGroupSubgraph(options: GroupSubgraphOptions): Promis
     name: GROUP_SUBGRAPH.key,
     typeDefs: groupSdl(),
     resolvers,
+    routes: [fiscalYearOrdersRoute(fiscalYears)],
     mongo: options.mongo,
     production: options.production,
     auth: options.auth,
-    context: async (request, principal) => ({ store, loaders: createGroupLoaders(store), principal, audit: new AuditTrail(audit, principal.subject, requestIdOf(request)) }),
+    context: async (request, principal) => ({ store, loaders: createGroupLoaders(store), principal, audit: new AuditTrail(audit, principal.subject, requestIdOf(request)), figures, fiscalYears, headquartersKey, regionalKeys: reporting.regionalKeys }),
   });
 }

@@ -1,6 +1,8 @@
 import type { Principal } from '../../platform/auth';
 import type { SubsidiaryConfig } from '../common/registry';
 import type { AuditTrail } from './audit';
+import type { RegionalReporting } from './closes';
+import type { FiscalYearSync } from './fiscal-year-sync';
 import type { RegionalLoaders } from './loaders';
 import type { RegionalStore } from './store';
 
@@ -18,4 +20,8 @@ export interface RegionalContext {
   audit: AuditTrail;
   /** Today's date in the subsidiary's time zone. */
   today: string;
+  /** Its reporting keys and headquarters' (kit/closes.ts). */
+  reporting: RegionalReporting;
+  /** The pull of headquarters' fiscal-year orders; writes wait for its first attempt. */
+  fiscalYearSync: Pick<FiscalYearSync, 'ready'>;
 }

@@ -129,11 +129,57 @@ export interface IdempotencyKeyDocument {
   createdAt: Date;
 }
 
+/**
+ * A fiscal-year order of headquarters as this subsidiary applied it (kit/closes.ts): one document
+ * per order, "2024#3" for fiscal year 2024's third. The year's state is its order of highest
+ * sequence: locked after a CLOSE, open after a REOPEN (or without any order).
+ */
+export interface FiscalYearOrderDocument extends JournalMarks {
+  _id: string;
+  fiscalYear: number;
+  sequence: number;
+  action: 'CLOSE' | 'REOPEN';
+  closeId: string;
+  orderedAt: string;
+  /** The order as headquarters signed it (common/fiscal-year-orders.ts), kept as evidence. */
+  order: string;
+  appliedAt: Date;
+  /** The token subject that brought it (headquarters' close), or "headquarters-sync" (the pull). */
+  appliedBy: string;
+}
+
+/**
+ * A correction of an expense of a closed group fiscal year, booked in an open year: the closed
+ * year's records stay as published, and its restated figures change by `amountChange` in the
+ * original expense's cell (initiative and contribution type). Never changed once recorded.
+ */
+export interface AdjustmentDocument extends JournalMarks {
+  _id: string; // "IN-J000001"
+  originalExpenseId: string;
+  initiativeId: string;
+  contributionType: ContributionType;
+  /** The booking date, in an open group fiscal year. */
+  date: string;
+  fiscalYear: number;
+  groupFiscalYear: number;
+  /** The original expense's group fiscal year: the closed year these figures restate. */
+  restatedFiscalYear: number;
+  amountChange: Decimal128;
+  currency: string;
+  /** The close in force when it was recorded (it restates that close's published figures). */
+  closeId: string;
+  reason: string;
+  createdAt: Date;
+  createdBy: string;
+}
+
 /** One document change of a journalled write, replayable by itself (store/journal.ts). */
 export type JournalChange =
   | { kind: 'insert'; collection: string; document: { _id: string } & Record<string, unknown> }
   | { kind: 'update'; collection: string; id: string; set: Record<string, unknown>; inc?: Record<string, number> }
-  | { kind: 'delete'; collection: string; id: string };
+  | { kind: 'delete'; collection: string; id: string }
+  /** Records staged before the commit (a bulk import: store/imports.ts), inserted from their staging documents. */
+  | { kind: 'staged'; stageId: string; records: number };
 
 /** What a journalled write adds to (or takes from) one report cell. */
 export interface JournalDelta {
@@ -227,4 +273,7 @@ export const REGIONAL_COLLECTIONS = {
   audit: 'audit_log',
   journal: 'write_journal',
   meta: 'meta',
+  fiscalYearOrders: 'fiscal_year_orders',
+  adjustments: 'adjustments',
+  importStaging: 'import_staging',
 } as const;

@@ -9,10 +9,13 @@ import type { ExpenseDocument, InitiativeDocument, Outcome, Partner } from './do
 import { REGIONAL_MUTATIONS, regionalMutationName } from './schema';
 import type { ExpenseFields } from './store/expenses';
 import type { InitiativeFields } from './store/initiatives';
-import type { WriteRequest } from './store/writes';
+import type { ParticipationFields, RegistrationFields, WriteRequest } from './store/writes';
+import { adjustmentView } from './closes';
 import {
   LIMITS, countOf, dateInRange, listOf, nonNegativeDecimal, optionalText, ownCurrency, ownId, requiredText, valuation,
 } from './validation';
+import { minorDigits } from '../common/currencies';
+import { Decimal } from '../common/decimal';
 
 interface PartnerInput { name: string; kind: PartnerKind }
 interface OutcomeInput { description: string; value?: number | null; unit?: string | null }
@@ -34,7 +37,7 @@ interface InitiativeInput {
 
 type InitiativeChanges = Partial<InitiativeInput>;
 
-interface ExpenseInput {
+export interface ExpenseInput {
   initiativeId: string;
   date: string;
   contributionType: ContributionType;
@@ -98,17 +101,30 @@ function definedOnly<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined && value !== null)) as Partial<T>;
 }
 
-async function openInitiative(id: string, field: string, { subsidiary, store }: RegionalContext): Promise<InitiativeDocument> {
+export async function openInitiative(id: string, field: string, { subsidiary, store }: RegionalContext): Promise<InitiativeDocument> {
   const initiative = await store.initiatives.get(ownId(id, subsidiary, field));
   if (initiative.status === 'ARCHIVED') raise('INVALID_STATE', `Initiative ${id} is archived; restore its status before recording against it`, { id });
   return initiative;
 }
 
-function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, context: RegionalContext, prefix: string): ExpenseFields {
+/**
+ * How the checks of a write's input run: a single write stops at the first problem (the check
+ * throws); an import's row (kit/import) notes each problem and goes on with the fallback, so that
+ * it lists every problem of the row at once.
+ */
+export interface InputChecks {
+  run<T>(check: () => T, fallback: T): T;
+}
+
+const FIRST_PROBLEM: InputChecks = { run: (check) => check() };
+
+export function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, context: RegionalContext, prefix: string, checks: InputChecks = FIRST_PROBLEM): ExpenseFields {
   const { subsidiary, today } = context;
-  const currency = ownCurrency(input.currency, subsidiary);
-  const date = dateInRange(input.date, `${prefix}.date`, today);
-  const value = valuation(input, currency, prefix);
+  const currency = checks.run(() => ownCurrency(input.currency, subsidiary), subsidiary.currency);
+  const date = checks.run(() => dateInRange(input.date, `${prefix}.date`, today), today);
+  const value = checks.run(() => valuation(input, currency, prefix), { amount: Decimal.ZERO, quantity: null, unit: null, unitPrice: null });
+  const valuationBasis = checks.run(() => optionalText(input.valuationBasis, `${prefix}.valuationBasis`, LIMITS.shortTextLength), null);
+  const description = checks.run(() => requiredText(input.description, `${prefix}.description`, LIMITS.descriptionLength), '');
   return {
     initiativeId: initiative._id,
     date,
@@ -120,10 +136,8 @@ function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, cont
     unitPrice: value.unitPrice ? toDecimal128(value.unitPrice) : null,
     amount: toDecimal128(value.amount),
     currency,
-    valuationBasis:
-      optionalText(input.valuationBasis, `${prefix}.valuationBasis`, LIMITS.shortTextLength) ??
-      (value.quantity ? `${value.quantity.toString()} ${value.unit} × ${value.unitPrice?.toString()} ${currency}` : 'Amount paid'),
-    description: requiredText(input.description, `${prefix}.description`, LIMITS.descriptionLength),
+    valuationBasis: valuationBasis ?? (value.quantity ? `${value.quantity.toString()} ${value.unit} × ${value.unitPrice?.toString()} ${currency}` : 'Amount paid'),
+    description,
     illustrative: false,
     source: `Recorded by ${context.actor}`,
   };
@@ -154,19 +168,78 @@ function volunteerDates(date: string, context: RegionalContext) {
   };
 }
 
+export interface RegistrationsInput {
+  date: string;
+  count: number;
+  note?: string | null;
+}
+
+export interface ParticipationInput {
+  initiativeId: string;
+  date: string;
+  people: number;
+  hours: string;
+  note?: string | null;
+}
+
+/** Validated fields of volunteer registrations (checks as for expenseFields). */
+export function registrationFields(input: RegistrationsInput, context: RegionalContext, checks: InputChecks = FIRST_PROBLEM): RegistrationFields {
+  return {
+    ...checks.run(() => volunteerDates(input.date, context), volunteerDates(context.today, context)),
+    count: checks.run(() => countOf(input.count, 'input.count')!, 0),
+    note: checks.run(() => optionalText(input.note, 'input.note', LIMITS.shortTextLength), null) ?? '',
+    illustrative: false,
+    source: `Recorded by ${context.actor}`,
+    updatedBy: context.actor,
+  };
+}
+
+/** Validated fields of volunteer participation in an open initiative (checks as for expenseFields). */
+export function participationFields(input: ParticipationInput, initiative: InitiativeDocument, context: RegionalContext, checks: InputChecks = FIRST_PROBLEM): ParticipationFields {
+  return {
+    ...checks.run(() => volunteerDates(input.date, context), volunteerDates(context.today, context)),
+    initiativeId: initiative._id,
+    people: checks.run(() => countOf(input.people, 'input.people')!, 0),
+    hours: toDecimal128(checks.run(() => nonNegativeDecimal(input.hours, 'input.hours', LIMITS.maxHours, 2), Decimal.ZERO)),
+    note: checks.run(() => optionalText(input.note, 'input.note', LIMITS.shortTextLength), null) ?? '',
+    illustrative: false,
+    source: `Recorded by ${context.actor}`,
+    updatedBy: context.actor,
+  };
+}
+
 /** The client's idempotency key, checked; null when none was sent. */
 function idempotencyKeyOf(value: string | null | undefined): string | null {
   return value == null ? null : requiredText(value, 'idempotencyKey', LIMITS.idempotencyKeyLength);
 }
 
-/** An earlier answer for this key, if any; otherwise the write. Replays are answered before validation, which may no longer pass. */
+/**
+ * An earlier answer for this key, if any; otherwise the write. Replays are answered before validation, which may no longer pass.
+ * A write first waits for the first fetch of headquarters' fiscal-year orders after start-up (kit/closes.ts).
+ */
 async function once<T>(action: string, asked: WriteRequest, context: RegionalContext, write: () => Promise<T>): Promise<T> {
+  await context.fiscalYearSync.ready();
   const replayed = await context.store.writes.replayed(action, asked);
   if (replayed) {
     context.audit.unchanged();
     return replayed as T;
   }
   return write();
+}
+
+interface AdjustmentInput {
+  originalExpenseId: string;
+  amountChange: string;
+  reason: string;
+  date?: string | null;
+}
+
+/** A signed decimal that is not zero, within the amounts an expense may have, in the currency's minor unit. */
+function amountChangeOf(text: string, currency: string): ReturnType<typeof nonNegativeDecimal> {
+  const negative = text.trim().startsWith('-');
+  const magnitude = nonNegativeDecimal(negative ? text.trim().slice(1) : text, 'input.amountChange', LIMITS.maxAmount, minorDigits(currency));
+  if (magnitude.isZero()) raise('BAD_USER_INPUT', 'input.amountChange must not be zero: an adjustment changes an amount', { field: 'input.amountChange' });
+  return negative ? magnitude.negate() : magnitude;
 }
 
 type Resolver = GraphQLFieldResolver<unknown, RegionalContext>;
@@ -231,38 +304,36 @@ const ACTIONS: Record<(typeof REGIONAL_MUTATIONS)[number], (args: never, context
     return once('DeleteExpense', asked, context, () => context.store.writes.deleteExpense(ownId(id, context.subsidiary, 'id'), asked, context));
   },
 
-  RecordVolunteerRegistrations: ({ input, idempotencyKey }: Keyed<{ input: { date: string; count: number; note?: string | null } }>, context) => {
+  RecordVolunteerRegistrations: ({ input, idempotencyKey }: Keyed<{ input: RegistrationsInput }>, context) => {
     const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { input } };
     return once('RecordVolunteerRegistrations', asked, context, () =>
-      context.store.writes.recordRegistrations({
-        ...volunteerDates(input.date, context),
-        count: countOf(input.count, 'input.count')!,
-        note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
-        illustrative: false,
-        source: `Recorded by ${context.actor}`,
-        updatedBy: context.actor,
-      }, asked, context),
+      context.store.writes.recordRegistrations(registrationFields(input, context), asked, context),
     );
   },
 
   RecordVolunteerParticipation: (
-    { input, idempotencyKey }: Keyed<{ input: { initiativeId: string; date: string; people: number; hours: string; note?: string | null } }>,
+    { input, idempotencyKey }: Keyed<{ input: ParticipationInput }>,
     context,
   ) => {
     const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { input } };
     return once('RecordVolunteerParticipation', asked, context, async () => {
       const initiative = await openInitiative(input.initiativeId, 'input.initiativeId', context);
-      return context.store.writes.recordParticipation({
-        ...volunteerDates(input.date, context),
-        initiativeId: initiative._id,
-        people: countOf(input.people, 'input.people')!,
-        hours: toDecimal128(nonNegativeDecimal(input.hours, 'input.hours', LIMITS.maxHours, 2)),
-        note: optionalText(input.note, 'input.note', LIMITS.shortTextLength) ?? '',
-        illustrative: false,
-        source: `Recorded by ${context.actor}`,
-        updatedBy: context.actor,
-      }, asked, context);
+      return context.store.writes.recordParticipation(participationFields(input, initiative, context), asked, context);
     });
+  },
+
+  /** A correction of a closed year's expense, booked in an open year (kit/store/writes.ts recordAdjustment). */
+  RecordAdjustment: async ({ input, idempotencyKey }: Keyed<{ input: AdjustmentInput }>, context) => {
+    const asked = { idempotencyKey: idempotencyKeyOf(idempotencyKey), request: { input } };
+    // a replay answers the stored record too: the view is made of either
+    const recorded = await once('RecordAdjustment', asked, context, () => {
+      const booked = volunteerDates(input.date ?? context.today, context);
+      const amountChange = amountChangeOf(input.amountChange, context.subsidiary.currency);
+      const reason = requiredText(input.reason, 'input.reason', LIMITS.shortTextLength);
+      return context.store.writes.recordAdjustment(ownId(input.originalExpenseId, context.subsidiary, 'input.originalExpenseId'), { ...booked, amountChange, reason }, asked, context);
+    });
+    const causeArea = (await context.store.initiatives.get(recorded.initiativeId)).causeArea;
+    return adjustmentView({ ...recorded, causeArea });
   },
 };
 

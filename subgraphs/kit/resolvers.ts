@@ -14,6 +14,13 @@ import type { ReportFigures } from './store/figures';
 import { LIMITS, fiscalYearArg, optionalText, pageSize, referenceId, requiredText } from './validation';
 import { mutationResolvers } from './mutations';
 import { auditEntryView } from './audit';
+import { expenseB4si } from './b4si';
+import { adjustmentView, fiscalYearLockResolvers, regionalFigures, signFigures } from './closes';
+import type { StatementSignature } from '../common/statements';
+import { regionalActivityResolvers } from './activities';
+import { activityPageTypeName } from './activity-schema';
+import { subsidiaryExpenses } from './expense-pages';
+import { importResolvers } from './import/resolvers';
 
 interface InitiativesArgs {
   filter?: { fiscalYear?: number | null; causeArea?: CauseArea | null; status?: InitiativeStatus | null; text?: string | null } | null;
@@ -41,18 +48,22 @@ interface RegionalReport {
   key: ReportKey;
   /** Read once per report, whichever of its fields are asked. */
   figures: () => Promise<ReadFigures>;
+  /** The subsidiary's signature over the figures as its fields serve them (null without a key or a dataset). */
+  signature: () => Promise<StatementSignature | null>;
 }
 
 /** A report's figures as read; without a dataset (never seeded, wiped, restored empty) they are missing, not zero. */
 type ReadFigures =
   | (Omit<ReportFigures, 'dataset'> & { asOf: string; dataset: { id: string; createdAt: string } })
-  | { asOf: string; dataset: null; cells: null; volunteering: null };
+  | { asOf: string; dataset: null; cells: null; volunteering: null; adjustments: null };
 
 async function reportFigures(loaders: RegionalContext['loaders'], key: ReportKey): Promise<ReadFigures> {
   const asOf = new Date().toISOString();
-  const { dataset, cells, volunteering } = await loaders.report.load(key);
-  if (!dataset) return { asOf, dataset: null, cells: null, volunteering: null };
-  return { cells, volunteering, asOf, dataset: { id: dataset.datasetId, createdAt: dataset.createdAt.toISOString() } };
+  const figures = await loaders.report.load(key);
+  const { dataset, cells, volunteering } = figures;
+  const { adjustments } = figures;
+  if (!dataset) return { asOf, dataset: null, cells: null, volunteering: null, adjustments: null };
+  return { cells, volunteering, adjustments, asOf, dataset: { id: dataset.datasetId, createdAt: dataset.createdAt.toISOString() } };
 }
 
 /** The resolvers of the regional template, for one subsidiary. */
@@ -60,6 +71,18 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
   const names = regionalTypeNames(subsidiary);
   const currency = subsidiary.currency;
   const only = (typeName: string) => ({ __resolveType: () => typeName });
+
+  /** A report entity of this subsidiary (null for another's key): its figures read once, when a field first asks. */
+  const resolveReport = (id: string, { loaders, reporting }: RegionalContext): RegionalReport | null => {
+    const key = parseReportKey(id);
+    if (key.code !== subsidiary.code) return null;
+    let read: ReturnType<RegionalReport['figures']> | undefined;
+    let signed: ReturnType<RegionalReport['signature']> | undefined;
+    const figures = () => (read ??= reportFigures(loaders, key));
+    const signature = () =>
+      (signed ??= figures().then((figures) => (figures.dataset ? signFigures(reporting, regionalFigures(subsidiary, id, figures.asOf, figures.dataset.id, figures)) : null)));
+    return { id, key, figures, signature };
+  };
 
   return {
     ...scalarResolvers,
@@ -89,6 +112,7 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
           args.after ?? null,
         );
       },
+      expenses: subsidiaryExpenses(subsidiary),
       volunteering: async (_parent: unknown, args: { fiscalYear: number }, { store }: RegionalContext) => {
         const fiscalYear = fiscalYearArg(args.fiscalYear, 'fiscalYear')!;
         const [row] = await store.volunteering.byYear({ from: fiscalYear, to: fiscalYear }, null, await store.journal.committed());
@@ -127,6 +151,7 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
       __resolveReference: (reference: { id?: unknown }, { loaders }: RegionalContext) => loaders.expense.load(referenceId(reference)),
       id: (doc: ExpenseDocument) => doc._id,
       initiative: (doc: ExpenseDocument, _args: unknown, { loaders }: RegionalContext) => loaders.initiative.load(doc.initiativeId),
+      b4si: async (doc: ExpenseDocument, _args: unknown, { loaders }: RegionalContext) => expenseB4si(doc, await loaders.initiative.load(doc.initiativeId)),
       quantity: (doc: ExpenseDocument) => (doc.quantity ? fromDecimal128(doc.quantity).toString() : null),
       unitPrice: (doc: ExpenseDocument) => (doc.unitPrice ? money(fromDecimal128(doc.unitPrice), doc.currency) : null),
       amount: (doc: ExpenseDocument) => money(fromDecimal128(doc.amount), doc.currency),
@@ -135,22 +160,23 @@ export function regionalResolvers(subsidiary: SubsidiaryConfig): GraphQLResolver
 
     [names.report]: {
       /** Read through the request's report loader: any number of report entities cost the round trips of one. */
-      __resolveReference: (reference: { id?: unknown }, { loaders }: RegionalContext): RegionalReport | null => {
-        const id = referenceId(reference, 200);
-        const key = parseReportKey(id);
-        if (key.code !== subsidiary.code) return null;
-        let read: ReturnType<RegionalReport['figures']> | undefined;
-        return { id, key, figures: () => (read ??= reportFigures(loaders, key)) };
-      },
+      __resolveReference: (reference: { id?: unknown }, context: RegionalContext): RegionalReport | null => resolveReport(referenceId(reference, 200), context),
       currency: () => currency,
       cells: async ({ figures }: RegionalReport) => (await figures()).cells?.map((cell) => ({ ...cell, amount: cell.amount.toString() })) ?? null,
       volunteering: async ({ figures }: RegionalReport) => (await figures()).volunteering?.map((row) => ({ ...row, hours: row.hours.toString() })) ?? null,
       asOf: async ({ figures }: RegionalReport) => (await figures()).asOf,
       dataset: async ({ figures }: RegionalReport) => (await figures()).dataset,
+      adjustments: async ({ figures }: RegionalReport) => (await figures()).adjustments?.map(adjustmentView) ?? null,
+      signature: ({ signature }: RegionalReport) => signature(),
     },
+
+    SubsidiaryFiscalYearLock: only(names.fiscalYearLock),
+    [names.fiscalYearLock]: fiscalYearLockResolvers(subsidiary, resolveReport),
 
     VolunteerRecord: { id: (doc: { _id: string }) => doc._id },
     DeletedExpense: { id: (doc: { _id: string }) => doc._id },
-    Mutation: mutationResolvers(subsidiary),
+    ...regionalActivityResolvers(subsidiary),
+    SubsidiaryActivityPage: { __resolveType: () => activityPageTypeName(subsidiary) },
+    Mutation: { ...mutationResolvers(subsidiary), ...importResolvers(subsidiary) },
   };
 }

@@ -2,6 +2,10 @@ import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
 import { READ_REQUIREMENT, SCOPES, requiresScopes, writeScope } from '../common/scopes';
 import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 import type { SubsidiaryConfig } from '../common/registry';
+import { ACTIVITY_RECORD_SDL } from '../common/activity-sdl';
+import { regionalActivitySdl } from './activity-schema';
+import { EXPENSE_LIST_SDL } from './expense-pages';
+import { IMPORT_SDL, importMutationsSdl } from './import/schema';
 
 /** Type names a regional subgraph owns, derived from the subsidiary's prefix. */
 export function regionalTypeNames(subsidiary: Pick<SubsidiaryConfig, 'typePrefix'>) {
@@ -11,6 +15,7 @@ export function regionalTypeNames(subsidiary: Pick<SubsidiaryConfig, 'typePrefix
     initiative: `${prefix}Initiative`,
     expense: `${prefix}Expense`,
     report: `${prefix}Report`,
+    fiscalYearLock: `${prefix}FiscalYearLock`,
   };
 }
 
@@ -28,6 +33,7 @@ export const REGIONAL_MUTATIONS = [
   'DeleteExpense',
   'RecordVolunteerRegistrations',
   'RecordVolunteerParticipation',
+  'RecordAdjustment',
 ] as const;
 
 /** Shared interface and value-type definitions: identical text in every regional subgraph. */
@@ -36,6 +42,8 @@ interface Subsidiary {
   code: ID!
   "Initiatives of this subsidiary, in a stable order (newest start date first, then id). Null when the subsidiary's subgraph is unavailable."
   initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
+  "Every expense of this subsidiary in one flat list, archived initiatives' too, ordered by date then id: page with after: pageInfo.endCursor until hasNextPage is false. Null when the database holds no dataset (missing, not none) or the subsidiary's subgraph is unavailable."
+  expenses(filter: ExpenseFilter, first: Int = 100, after: String): ExpensePage
   "Volunteering in a group fiscal year. Null when the subsidiary's subgraph is unavailable."
   volunteering(fiscalYear: Int!): VolunteeringSummary
   "The audit trail of this subsidiary's writes, newest first, optionally of one record (headquarters: scope group:audit)."
@@ -123,7 +131,7 @@ interface Initiative {
   tags: [String!]!
   provenance: Provenance!
   version: Int!
-  "Expenses of the initiative, oldest first, optionally in one group fiscal year."
+  "Expenses of the initiative, oldest first, optionally in one group fiscal year: at most first of them (up to 1,000). Every one, page by page: Subsidiary.expenses(filter: { initiativeId })."
   expenses(fiscalYear: Int, first: Int = 100): [Expense!]!
   "Totals in the subsidiary's currency, optionally for one group fiscal year."
   totals(fiscalYear: Int): InitiativeTotals!
@@ -145,6 +153,22 @@ interface Expense {
   valuationBasis: String!
   description: String!
   provenance: Provenance!
+  "How B4SI counts the expense, derived from its contribution type and its initiative as they are now (docs/b4si.md)."
+  b4si: ExpenseB4si!
+  "The initiative the expense belongs to."
+  initiative: Initiative
+}
+${EXPENSE_LIST_SDL}
+"An expense in B4SI's terms: derived, never stored (common/catalog.ts holds the mapping)."
+type ExpenseB4si @shareable {
+  inputType: B4siInputType!
+  "The initiative's motivation."
+  motivation: Motivation!
+  "The B4SI issue of the initiative's cause area."
+  issue: B4siIssue!
+  issueName: String!
+  "B4SI_BASIS, or GROUP_POLICY when the amount is on the group's valuation basis rather than B4SI's cost to the company."
+  valuation: B4siValuation!
 }
 
 type InitiativeTotals @shareable {
@@ -164,6 +188,10 @@ type VolunteeringSummary @shareable {
   newRegistrations: Int!
   participants: Int!
   hours: Decimal!
+}
+
+interface SubsidiaryFiscalYearLock {
+  order: String!
 }
 
 interface SubsidiaryReport ${CACHE_INHERIT} {
@@ -258,6 +286,17 @@ input VolunteerParticipationInput {
   note: String
 }
 
+input AdjustmentInput {
+  "The expense of a closed group fiscal year that the adjustment corrects."
+  originalExpenseId: ID!
+  "What the original's amount changes by, in the subsidiary's currency (-1000.00 lowers it); never zero, never below zero in all."
+  amountChange: Decimal!
+  "Why: kept with the restatement (GRI 2-4)."
+  reason: String!
+  "The booking date, in an open group fiscal year; today (in the subsidiary's time zone) when not given."
+  date: Date
+}
+
 type DeletedExpense @shareable {
   id: ID!
   initiativeId: ID!
@@ -279,11 +318,12 @@ export function regionalSdl(subsidiary: SubsidiaryConfig, localExtension = ''): 
   const read = READ_REQUIREMENT;
   const write = requiresScopes([writeScope(subsidiary.code)]);
   return `${commonSdl(['@requiresScopes'])}
-${SHARED_REGIONAL_SDL}
+${SHARED_REGIONAL_SDL}${IMPORT_SDL}
 """${subsidiary.legalName}."""
 type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${read} {
   code: ID!
   initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
+  expenses(filter: ExpenseFilter, first: Int = 100, after: String): ExpensePage
   volunteering(fiscalYear: Int!): VolunteeringSummary
   auditLog(first: Int = 50, after: String, entityId: ID): AuditPage ${requiresScopes([SCOPES.audit])}
 }
@@ -324,6 +364,7 @@ type ${names.expense} implements Expense @key(fields: "id") ${read} {
   valuationBasis: String!
   description: String!
   provenance: Provenance!
+  b4si: ExpenseB4si!
 }
 
 """
@@ -340,6 +381,31 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") ${read} ${ca
   asOf: String
   "The dataset the figures come from; null when the database holds none."
   dataset: DatasetMark
+  "Adjustments restating the report's years (corrections of closed years' expenses booked in open years), oldest first."
+  adjustments: [ReportAdjustment!]
+  "${subsidiary.name}'s Ed25519 signature (REGIONAL_SIGNING_KEY, key id ${subsidiary.code}) over the figures above and this report's id, as served (docs/reporting.md); null when it holds no key or no dataset. Headquarters consolidates only signed figures."
+  signature: FiguresSignature
+}
+
+"""
+${subsidiary.name}'s lock of a group fiscal year by one of headquarters' signed fiscal-year orders
+(the key: the order's canonical JSON, docs/reporting.md). Resolving it applies the order (journalled,
+idempotent: an order no newer than the one held changes nothing) and, for a CLOSE, waits for the
+writes begun before the lock; headquarters' closeFiscalYear and reopenFiscalYear reach it.
+"""
+type ${names.fiscalYearLock} implements SubsidiaryFiscalYearLock @key(fields: "order") ${requiresScopes([SCOPES.close])} {
+  order: String!
+  fiscalYear: Int!
+  "The sequence number of the order the year holds now (higher than the key's when a newer one came first)."
+  sequence: Int!
+  action: FiscalYearAction!
+  closeId: ID!
+  "When ${subsidiary.name} applied it (ISO 8601, UTC)."
+  appliedAt: String!
+  "${subsidiary.name}'s signature (REGIONAL_SIGNING_KEY) over its confirmation that it holds the order (purpose csr-fiscal-year-lock/1, docs/reporting.md); null when it holds no key."
+  signature: FiguresSignature
+  "For a CLOSE held now: the year's figures, read once the writes begun before the lock were done (report key ${subsidiary.code}|<year>|<year>|*|*); null otherwise."
+  report: ${names.report}
 }
 
 type Query {
@@ -366,6 +432,8 @@ type Mutation {
   ${mutation('DeleteExpense')}(id: ID!, idempotencyKey: String): DeletedExpense! ${write}
   ${mutation('RecordVolunteerRegistrations')}(input: VolunteerRegistrationsInput!, idempotencyKey: String): VolunteerRecord! ${write}
   ${mutation('RecordVolunteerParticipation')}(input: VolunteerParticipationInput!, idempotencyKey: String): VolunteerRecord! ${write}
-}
-${localExtension}`;
+  "Books a correction of an expense of a closed group fiscal year in an open year (the original stays as published); refused for an expense of an open year, which is corrected itself."
+  ${mutation('RecordAdjustment')}(input: AdjustmentInput!, idempotencyKey: String): ReportAdjustment! ${write}
+${importMutationsSdl(mutation, write)}}
+${ACTIVITY_RECORD_SDL}${regionalActivitySdl(subsidiary)}${localExtension}`;
 }

@@ -13,6 +13,8 @@ import { createLogger } from '../../platform/logger';
 import { createRegionalStore } from './store';
 import { DEFAULT_JOURNAL_SETTINGS, type JournalSettings, type Recovery } from './store/journal';
 import { REGIONAL_INDEXES, ensureIndexes } from './store/indexes';
+import { NO_REPORTING, type RegionalReporting } from './closes';
+import { FiscalYearSync } from './fiscal-year-sync';
 
 export interface RegionalSubgraphOptions {
   mongo: MongoClient;
@@ -21,6 +23,8 @@ export interface RegionalSubgraphOptions {
   auth: AuthConfig;
   /** Leases and waits of the write journal (store/journal.ts); defaults otherwise. */
   journal?: JournalSettings;
+  /** Its signing key and headquarters' keys and address (kit/closes.ts); none: unsigned figures, no fiscal-year orders. */
+  reporting?: RegionalReporting;
 }
 
 /** Sweeps between two checks of the indexes. */
@@ -62,6 +66,9 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
       .finally(() => (sweeping = undefined));
   }, sweepInterval(journalSettings));
   sweeper.unref();
+  const reporting = options.reporting ?? NO_REPORTING;
+  if (!reporting.signingKey) logger.warn({ event: 'figures_unsigned' }, `no REGIONAL_SIGNING_KEY: ${subsidiary.name}'s figures go unsigned, and headquarters refuses every group report while they are (FIGURES_NOT_SIGNED); npm run -s keys prints REGIONAL_SIGNING_KEY_${subsidiary.code}`);
+  const fiscalYearSync = new FiscalYearSync(store, subsidiary, reporting, logger);
   const resolvers = regionalResolvers(subsidiary);
   for (const [typeName, fields] of Object.entries(extension?.resolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(fields as object) } as (typeof resolvers)[string];
@@ -79,7 +86,7 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
     unannotatedMutationScopes: [[writeScope(subsidiary.code)]],
     onClose: async () => {
       clearInterval(sweeper);
-      await sweeping;
+      await Promise.all([sweeping, fiscalYearSync.stop()]);
     },
     context: async (request, principal) => {
       const requestId = requestIdOf(request);
@@ -92,6 +99,8 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
         requestId,
         audit: new AuditTrail(store.audit, principal.subject, requestId),
         today: todayIn(subsidiary.timeZone),
+        reporting,
+        fiscalYearSync,
       };
     },
   });

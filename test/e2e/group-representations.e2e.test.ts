@@ -3,11 +3,14 @@
  * (straight at the subgraph, with a read token) is checked field by field before anything is
  * consolidated from it (subgraphs/group/representation.ts), and refused with BAD_USER_INPUT naming
  * the path of what is wrong. What the gateway itself sends still consolidates, through the gateway
- * and straight at the subgraph.
+ * and straight at the subgraph. The hand-written figures are signed with each subsidiary's key
+ * (harness/signed-figures.ts) so that what is tested here is the shape check, which comes first;
+ * the signatures themselves are figure-signatures.e2e.test.ts's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../subgraphs/common/scopes';
 import { useSeededStack, type GraphQLClient } from '../harness/stack';
+import { signRepresentation } from '../harness/signed-figures';
 
 const stack = useSeededStack('e2e_group_representations', { gatewayEnv: { RESPONSE_CACHE: 'false' } });
 let bi: string;
@@ -21,7 +24,7 @@ const ENTITIES = `query Forged($representations: [_Any!]!) { _entities(represent
 
 type Json = Record<string, any>;
 
-const cell = (groupFiscalYear: number, causeArea: string, contributionType: string, amount: string, expenseCount: number) => ({ groupFiscalYear, causeArea, contributionType, amount, expenseCount });
+const cell = (groupFiscalYear: number, causeArea: string, contributionType: string, amount: string, expenseCount: number) => ({ groupFiscalYear, causeArea, contributionType, motivation: 'COMMUNITY_INVESTMENT', amount, expenseCount });
 const report = (currency: string, cells: Json[], newRegistrations = 10) => ({
   currency,
   cells,
@@ -30,11 +33,15 @@ const report = (currency: string, cells: Json[], newRegistrations = 10) => ({
   dataset: { id: `dataset-${currency}` },
 });
 
-/** A FY2024 GroupReport representation shaped exactly like the gateway's (no __typename on the subsidiaries' reports). */
-function representation(): Json {
+/** A FY2024 GroupReport representation shaped exactly like the gateway's (no __typename on the subsidiaries' reports), signed by each subsidiary. */
+function representation(id = '2024|2024|JPY|*|*|complete'): Json {
+  return signRepresentation(unsigned(id), stack.stack.regionalKeys);
+}
+
+function unsigned(id: string): Json {
   return {
     __typename: 'GroupReport',
-    id: '2024|2024|JPY|*|*|complete',
+    id,
     subsidiaries: [
       report('JPY', [cell(2024, 'EDUCATION_RESEARCH', 'CASH', '3000000', 3), cell(2024, 'ENVIRONMENT', 'EMPLOYEE_TIME', '2000000', 2)]),
       report('INR', [cell(2024, 'EDUCATION_RESEARCH', 'CASH', '1000.30', 1)]),
@@ -43,6 +50,23 @@ function representation(): Json {
     ],
   };
 }
+
+/** A well-formed adjustment of India's (as ReportAdjustment serves it). */
+const ADJUSTMENT = {
+  id: 'IN-A000001',
+  originalExpenseId: 'IN-X000001',
+  initiativeId: 'IN-I0001',
+  date: '2025-05-10',
+  groupFiscalYear: 2025,
+  restatedFiscalYear: 2024,
+  causeArea: 'EDUCATION_RESEARCH',
+  contributionType: 'CASH',
+  amountChange: '-1000.00',
+  closeId: 'FY2024-C1',
+  reason: 'receipt re-issued',
+  recordedBy: 'priya',
+  recordedAt: '2025-05-10T04:00:00.000Z',
+};
 
 /**
  * Straight at a subgraph, past the gateway: signed as the gateway signs (the harness's asGateway)
@@ -68,6 +92,7 @@ const MALFORMED: [string, (rep: Json) => void, string][] = [
   ['a cell of a year outside the report (FY2019 in a FY2024 report)', (rep) => (rep.subsidiaries[0].cells[0].groupFiscalYear = 2019), 'subsidiaries[0].cells[0].groupFiscalYear'],
   ['a cause area that does not exist', (rep) => (rep.subsidiaries[0].cells[0].causeArea = 'HOBBIES'), 'subsidiaries[0].cells[0].causeArea'],
   ['a contribution type that does not exist', (rep) => (rep.subsidiaries[0].cells[0].contributionType = 'GOODWILL'), 'subsidiaries[0].cells[0].contributionType'],
+  ['a motivation that does not exist', (rep) => (rep.subsidiaries[0].cells[0].motivation = 'PUBLICITY'), 'subsidiaries[0].cells[0].motivation'],
   ['the same cell twice', (rep) => rep.subsidiaries[0].cells.push({ ...rep.subsidiaries[0].cells[0] }), 'subsidiaries[0].cells[2]'],
   ['a negative expense count', (rep) => (rep.subsidiaries[2].cells[0].expenseCount = -5), 'subsidiaries[2].cells[0].expenseCount'],
   ['a fractional expense count', (rep) => (rep.subsidiaries[2].cells[0].expenseCount = 1.5), 'subsidiaries[2].cells[0].expenseCount'],
@@ -87,6 +112,12 @@ const MALFORMED: [string, (rep: Json) => void, string][] = [
   ['figures without the dataset they come from', (rep) => delete rep.subsidiaries[2].dataset, 'subsidiaries[2].dataset'],
   ['figures read at no time', (rep) => (rep.subsidiaries[2].asOf = 'yesterday'), 'subsidiaries[2].asOf'],
   ['a report that is a list', (rep) => (rep.subsidiaries[3] = []), 'subsidiaries[3]'],
+  ['figures without the adjustments they are signed with', (rep) => delete rep.subsidiaries[1].adjustments, 'subsidiaries[1].adjustments'],
+  ['an adjustment of 20,000 digits', (rep) => rep.subsidiaries[1].adjustments.push({ ...ADJUSTMENT, amountChange: `-${'9'.repeat(20_000)}` }), 'subsidiaries[1].adjustments[0].amountChange'],
+  ['an adjustment restating a year outside the report', (rep) => rep.subsidiaries[1].adjustments.push({ ...ADJUSTMENT, restatedFiscalYear: 2019 }), 'subsidiaries[1].adjustments[0].restatedFiscalYear'],
+  ['an adjustment with a field of its own', (rep) => rep.subsidiaries[1].adjustments.push({ ...ADJUSTMENT, approved: true }), 'subsidiaries[1].adjustments[0].approved'],
+  ['a signature that is a string', (rep) => (rep.subsidiaries[2].signature = 'signed, honestly'), 'subsidiaries[2].signature'],
+  ['a signature of 20,000 characters', (rep) => (rep.subsidiaries[2].signature.value = 'A'.repeat(20_000)), 'subsidiaries[2].signature.value'],
 ];
 
 describe('GroupReport representations straight at the group subgraph', () => {
@@ -141,7 +172,7 @@ describe('GroupReport representations straight at the group subgraph', () => {
 
 describe('many GroupReport representations in one request', () => {
   it('read headquarters’ rates and goals once for all of them (each read both)', async () => {
-    const reports = Array.from({ length: 30 }, (_, index) => ({ ...representation(), id: `${2019 + (index % 6)}|2024|JPY|*|*|partial` }));
+    const reports = Array.from({ length: 30 }, (_, index) => representation(`${2019 + (index % 6)}|2024|JPY|*|*|partial`));
     let answer: Awaited<ReturnType<typeof entities>> | undefined;
     const commands = await stack.countCommands(async () => (answer = await entities(reports)));
     expect((answer!.errors ?? []).filter((error) => error.extensions?.code !== 'EXCHANGE_RATE_MISSING')).toEqual([]);

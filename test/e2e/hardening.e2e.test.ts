@@ -4,6 +4,7 @@
  * prevention on; CORS only for the configured origins; subgraphs answer calls signed by the
  * gateway only, their schema included; /metrics not on the GraphQL port, /ready without details.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../subgraphs/common/scopes';
 import { useSeededStack } from '../harness/stack';
@@ -137,7 +138,9 @@ describe('CORS', () => {
   });
 
   it('labels answers for configured origins only', async () => {
-    const ask = (origin: string) => post(stack.gatewayUrl, '{ causeAreas { code } }', {}, bi, { origin });
+    // a BI token runs the gateway's trusted documents only (operations/manifest.json)
+    const referenceData = (JSON.parse(readFileSync('operations/manifest.json', 'utf8')) as { operations: { name: string; body: string }[] }).operations.find((operation) => operation.name === 'ReferenceData')!.body;
+    const ask = (origin: string) => post(stack.gatewayUrl, referenceData, {}, bi, { origin });
     const listed = await ask(BI_ORIGIN);
     expect(listed.body.errors).toBeUndefined();
     expect(listed.headers.get('access-control-allow-origin')).toBe(BI_ORIGIN);

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { Db } from 'mongodb';
-import { publicKeySet } from '../../platform/signing-keys';
+import { privateJwkText, publicKeySet } from '../../platform/signing-keys';
 import { es256Issuer } from '../../platform/token-issuer';
 import { ROLES } from '../../subgraphs/common/scopes';
 import type { GraphQLResponse } from './graphql';
@@ -32,8 +32,8 @@ export interface CrashRig {
   proxy: () => MongoWriteProxy;
   /** India's database, read directly (not through the proxy). */
   db: () => Db;
-  /** Sends an operation straight to the India process with a regional token, signed as the gateway signs; rejects when the connection dies. */
-  send(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** Sends an operation straight to the India process with a regional token (or `token`), signed as the gateway signs; rejects when the connection dies. */
+  send(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
   /** Waits until no write is in flight and the cells remember no finished write (so no background write is due). */
   quiescent(): Promise<void>;
 }
@@ -53,8 +53,14 @@ export function useCrashRig(prefix: string): CrashRig {
     india = await startSubgraphProcess({
       name: 'india',
       port,
-      // the public keys only: the identity provider's and the gateway's (the in-process gateway signs its calls to it)
-      env: { ...issuer.verifierEnv, GATEWAY_PUBLIC_KEYS: publicKeySet([stack.stack.signingKey]), MONGODB_URI: proxy.uri, DATABASE_PREFIX: database.slice(0, -'india'.length), WRITE_LEASE_MS: String(LEASE_MS), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '3000' },
+      // the public keys of the identity provider and of the gateway (the in-process gateway signs its calls to it), and India's own key for its figures
+      env: {
+        ...issuer.verifierEnv,
+        GATEWAY_PUBLIC_KEYS: publicKeySet([stack.stack.signingKey]),
+        REGIONAL_SIGNING_KEY: privateJwkText(stack.stack.regionalKeys.get('IN')!),
+        HEADQUARTERS_PUBLIC_KEYS: publicKeySet([stack.stack.headquartersKey]),
+        MONGODB_URI: proxy.uri, DATABASE_PREFIX: database.slice(0, -'india'.length), WRITE_LEASE_MS: String(LEASE_MS), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '3000',
+      },
     });
     token = await stack.token(ROLES.regional('IN'), { subject: 'in-crash-tester' });
   }, 120_000);
@@ -72,7 +78,7 @@ export function useCrashRig(prefix: string): CrashRig {
     india: () => need(india, 'india'),
     proxy: () => need(proxy, 'proxy'),
     db,
-    send: async (query, variables = {}) => (await signedPost(need(india, 'india').url, 'india', stack.stack.signingKey, query, variables, token)).body,
+    send: async (query, variables = {}, as = token) => (await signedPost(need(india, 'india').url, 'india', stack.stack.signingKey, query, variables, as)).body,
     async quiescent() {
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
@@ -92,6 +98,8 @@ export interface Attempt {
   variables: Record<string, unknown>;
   /** Retry with the same idempotency key after a lost answer (false: the client cannot know, so it does not). */
   retry: boolean;
+  /** Another token than the rig's regional one (headquarters' close, say). */
+  token?: string;
 }
 
 /** A write path: how to make attempt `i`, and what must hold once it was applied (`applied`) or not. */
@@ -122,7 +130,7 @@ const RETRYABLE = new Set(['RECORD_BUSY', 'WRITE_INTERRUPTED', 'SUBSIDIARY_UNAVA
 async function untilAnswered(rig: CrashRig, attempt: Attempt): Promise<GraphQLResponse> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const result = await rig.send(attempt.query, attempt.variables).catch((error: unknown) => ({ errors: [{ message: String(error), extensions: { code: 'CONNECTION' } }] }) as GraphQLResponse);
+    const result = await rig.send(attempt.query, attempt.variables, attempt.token).catch((error: unknown) => ({ errors: [{ message: String(error), extensions: { code: 'CONNECTION' } }] }) as GraphQLResponse);
     const code = result.errors?.[0]?.extensions?.code;
     if (!result.errors || !RETRYABLE.has(String(code)) || Date.now() > deadline) return result;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -133,7 +141,7 @@ async function untilAnswered(rig: CrashRig, attempt: Attempt): Promise<GraphQLRe
 async function figureViolations(rig: CrashRig, fiscalYears: readonly number[]): Promise<string[]> {
   const violations: string[] = [];
   for (const year of fiscalYears) {
-    const answer = await rig.send(`query($r: [_Any!]!) { _entities(representations: $r) { ... on IndiaReport { cells { groupFiscalYear causeArea contributionType amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } } } }`, {
+    const answer = await rig.send(`query($r: [_Any!]!) { _entities(representations: $r) { ... on IndiaReport { cells { groupFiscalYear causeArea contributionType motivation amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } } } }`, {
       r: [{ __typename: 'IndiaReport', id: `IN|${year}|${year}|*|*` }],
     });
     const report = answer.data?._entities?.[0];
@@ -142,8 +150,8 @@ async function figureViolations(rig: CrashRig, fiscalYears: readonly number[]): 
       continue;
     }
     const reported = new Map<string, { amount: string; expenseCount: number }>(
-      report.cells.map((cell: { groupFiscalYear: number; causeArea: string; contributionType: string; amount: string; expenseCount: number }) => [
-        `${cell.groupFiscalYear}|${cell.causeArea}|${cell.contributionType}`,
+      report.cells.map((cell: { groupFiscalYear: number; causeArea: string; contributionType: string; motivation: string; amount: string; expenseCount: number }) => [
+        `${cell.groupFiscalYear}|${cell.causeArea}|${cell.contributionType}|${cell.motivation}`,
         { amount: canonicalDecimal(cell.amount), expenseCount: cell.expenseCount },
       ]),
     );
@@ -183,7 +191,7 @@ export async function runCrashPath(rig: CrashRig, path: CrashPath, fiscalYears: 
   await rig.quiescent();
   rig.proxy().resetCount();
   const probe = path.attempt(0, probeTargets[0]);
-  const probed = await rig.send(probe.query, probe.variables);
+  const probed = await rig.send(probe.query, probe.variables, probe.token);
   if (probed.errors) throw new Error(`${path.name}: the write failed without a crash: ${JSON.stringify(probed.errors)}`);
   const writes = rig.proxy().writes.length;
   if (writes === 0) throw new Error(`${path.name}: the write made no MongoDB write`);
@@ -196,7 +204,7 @@ export async function runCrashPath(rig: CrashRig, path: CrashPath, fiscalYears: 
     const attempt = path.attempt(i, targets[index]);
     await rig.quiescent();
     const crashed = rig.proxy().arm({ ...point, onCrash: async () => void (await rig.india().kill()) });
-    const first = await rig.send(attempt.query, attempt.variables).catch(() => null);
+    const first = await rig.send(attempt.query, attempt.variables, attempt.token).catch(() => null);
     const report = await Promise.race([crashed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
     if (!report) {
       rig.proxy().disarm();

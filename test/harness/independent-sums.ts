@@ -31,12 +31,14 @@ function decimalText([numerator, denominator]: [bigint, bigint]): string {
   return canonicalDecimal(`${negative ? '-' : ''}${text}`);
 }
 
-/** One regional database's report cells, "year|cause area|type" → amount and count, from its expenses and initiatives. */
+/** One regional database's report cells, "year|cause area|type|motivation" → amount and count, from its expenses and initiatives. */
 export async function cellsFromRecords(db: Db, fiscalYear?: number): Promise<Map<string, { amount: string; expenseCount: number }>> {
-  const causeOf = new Map((await db.collection('initiatives').find({}, { projection: { causeArea: 1 } }).toArray()).map((initiative) => [String(initiative._id), String(initiative.causeArea)]));
+  const initiatives = await db.collection('initiatives').find({}, { projection: { causeArea: 1, motivation: 1 } }).toArray();
+  const causeOf = new Map(initiatives.map((initiative) => [String(initiative._id), `${String(initiative.causeArea)}|${String(initiative.motivation)}`]));
   const sums = new Map<string, { sum: [bigint, bigint]; count: number }>();
   for (const expense of await db.collection('expenses').find(fiscalYear === undefined ? {} : { groupFiscalYear: fiscalYear }).toArray()) {
-    const key = `${expense.groupFiscalYear}|${causeOf.get(String(expense.initiativeId))}|${expense.contributionType}`;
+    const [causeArea, motivation] = (causeOf.get(String(expense.initiativeId)) ?? 'undefined|undefined').split('|');
+    const key = `${expense.groupFiscalYear}|${causeArea}|${expense.contributionType}|${motivation}`;
     const entry = sums.get(key) ?? { sum: [0n, 1n] as [bigint, bigint], count: 0 };
     entry.sum = add(entry.sum, fraction(expense.amount.toString()));
     entry.count += 1;

@@ -41,7 +41,17 @@ interface ComposeBinary {
 /** The keys compose needs (it cannot make them: `npm run -s keys > .env`), as that command prints them. */
 const signingKey = generateSigningKey('compose-test');
 const identity = es256Issuer();
-const KEYS = { GATEWAY_SIGNING_KEY: privateJwkText(signingKey), GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey]), AUTH_JWT_PUBLIC_KEY: identity.verifierEnv.AUTH_JWT_PUBLIC_KEY! };
+const regionalKeys = SUBSIDIARIES.map((subsidiary) => generateSigningKey(subsidiary.code));
+const headquartersKey = generateSigningKey('HQ');
+const KEYS = {
+  GATEWAY_SIGNING_KEY: privateJwkText(signingKey),
+  GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey]),
+  AUTH_JWT_PUBLIC_KEY: identity.verifierEnv.AUTH_JWT_PUBLIC_KEY!,
+  ...Object.fromEntries(regionalKeys.map((key) => [`REGIONAL_SIGNING_KEY_${key.keyId}`, privateJwkText(key)])),
+  REGIONAL_PUBLIC_KEYS: publicKeySet(regionalKeys),
+  HEADQUARTERS_SIGNING_KEY: privateJwkText(headquartersKey),
+  HEADQUARTERS_PUBLIC_KEYS: publicKeySet([headquartersKey]),
+};
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = KEYS) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in KEYS)));
@@ -263,6 +273,25 @@ describe('docker-compose.yml structure', () => {
       const env = environment(service(name));
       expect(env.GATEWAY_PUBLIC_KEYS, name).toMatch(/^\$\{GATEWAY_PUBLIC_KEYS:\?/);
       expect(env.AUTH_JWT_PUBLIC_KEY, name).toMatch(/^\$\{AUTH_JWT_PUBLIC_KEY:\?/);
+    }
+  });
+
+  it("hands each region its own figure signing key, headquarters' public key and address, and the group subgraph the regions' public keys only", () => {
+    for (const subsidiary of SUBSIDIARIES) {
+      const env = environment(service(subsidiary.key));
+      expect(env.REGIONAL_SIGNING_KEY, subsidiary.key).toMatch(new RegExp(`^\\$\\{REGIONAL_SIGNING_KEY_${subsidiary.code}:\\?`));
+      expect(env.HEADQUARTERS_PUBLIC_KEYS, subsidiary.key).toMatch(/^\$\{HEADQUARTERS_PUBLIC_KEYS:\?/);
+      expect(env.HEADQUARTERS_URL, subsidiary.key).toBe(`http://${GROUP_SUBGRAPH.key}:${GROUP_SUBGRAPH.defaultPort}`);
+      expect(env.HEADQUARTERS_SIGNING_KEY, `${subsidiary.key} must not get headquarters' signing key`).toBeUndefined();
+      expect(env.REGIONAL_PUBLIC_KEYS, subsidiary.key).toBeUndefined();
+    }
+    const group = environment(service(GROUP_SUBGRAPH.key));
+    expect(group.REGIONAL_PUBLIC_KEYS).toMatch(/^\$\{REGIONAL_PUBLIC_KEYS:\?/);
+    expect(group.HEADQUARTERS_SIGNING_KEY).toMatch(/^\$\{HEADQUARTERS_SIGNING_KEY:\?/);
+    for (const [name, definition] of Object.entries(file.services)) {
+      const env = environment(definition);
+      const regional = Object.keys(env).filter((variable) => variable.startsWith('REGIONAL_SIGNING_KEY'));
+      expect(regional, name).toEqual(SUBSIDIARIES.some((subsidiary) => subsidiary.key === name) ? ['REGIONAL_SIGNING_KEY'] : []);
     }
   });
 

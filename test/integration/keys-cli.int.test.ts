@@ -15,6 +15,8 @@ import { RequestSigner, RequestVerifier } from '../../platform/request-signing';
 import { parseSigningKey, parseVerificationKeys } from '../../platform/signing-keys';
 import { es256Issuer, issuerFromEnv, loadDevIdentity, saveDevIdentity } from '../../platform/token-issuer';
 import { useIsolatedDatabases } from '../harness/mongo';
+import { SUBSIDIARIES } from '../../subgraphs/common/registry';
+import { PURPOSES, signStatement, signatureProblem } from '../../subgraphs/common/statements';
 import { startSubgraphProcess } from '../harness/subgraph-process';
 
 const databases = useIsolatedDatabases('keys_cli');
@@ -39,7 +41,21 @@ afterAll(() => {
 
 describe('npm run keys', () => {
   it('prints every key a deployment needs, each a working one', async () => {
-    expect(Object.keys(printed).sort()).toEqual(['AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWT_PRIVATE_KEY', 'AUTH_JWT_PUBLIC_KEY', 'GATEWAY_PUBLIC_KEYS', 'GATEWAY_SIGNING_KEY', 'METRICS_TOKEN']);
+    expect(Object.keys(printed).sort()).toEqual(
+      [
+        'AUTH_AUDIENCE',
+        'AUTH_ISSUER',
+        'AUTH_JWT_PRIVATE_KEY',
+        'AUTH_JWT_PUBLIC_KEY',
+        'GATEWAY_PUBLIC_KEYS',
+        'GATEWAY_SIGNING_KEY',
+        'HEADQUARTERS_PUBLIC_KEYS',
+        'HEADQUARTERS_SIGNING_KEY',
+        'METRICS_TOKEN',
+        'REGIONAL_PUBLIC_KEYS',
+        ...SUBSIDIARIES.map((subsidiary) => `REGIONAL_SIGNING_KEY_${subsidiary.code}`),
+      ].sort(),
+    );
     const key = parseSigningKey(printed.GATEWAY_SIGNING_KEY!);
     const verifier = new RequestVerifier({ keys: parseVerificationKeys(printed.GATEWAY_PUBLIC_KEYS!), subgraph: 'india' });
     const body = '{"query":"{ __typename }"}';
@@ -49,6 +65,20 @@ describe('npm run keys', () => {
     expect(printed.GATEWAY_PUBLIC_KEYS).not.toMatch(/"d"/);
     expect(printed.AUTH_JWT_PUBLIC_KEY).not.toMatch(/"d"/);
     expect(printed.METRICS_TOKEN!.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("prints each subsidiary's figure signing key (kid = its code) and the public keys headquarters verifies them with", () => {
+    const published = parseVerificationKeys(printed.REGIONAL_PUBLIC_KEYS!, 'REGIONAL_PUBLIC_KEYS', 64);
+    expect(published.map((key) => key.keyId)).toEqual(SUBSIDIARIES.map((subsidiary) => subsidiary.code));
+    for (const subsidiary of SUBSIDIARIES) {
+      const key = parseSigningKey(printed[`REGIONAL_SIGNING_KEY_${subsidiary.code}`]!, 'REGIONAL_SIGNING_KEY');
+      expect(key.keyId).toBe(subsidiary.code);
+      const figures = { subsidiary: subsidiary.code, cells: [] };
+      const signature = signStatement(key, PURPOSES.figures, figures);
+      expect(signatureProblem(published.filter((candidate) => candidate.keyId === subsidiary.code), PURPOSES.figures, figures, signature)).toBeNull();
+    }
+    expect(printed.REGIONAL_PUBLIC_KEYS).not.toMatch(/"d"/);
+    expect(printed.HEADQUARTERS_PUBLIC_KEYS).not.toMatch(/"d"/);
   });
 
   it('prints a rotation: both keys for the subgraphs, the new one for the gateway', () => {
@@ -104,8 +134,28 @@ describe('a production subgraph', () => {
     );
   });
 
+  it('refuses to start without its own figure signing key, or with another subsidiary’s', { timeout: 60_000 }, async () => {
+    await expect(startSubgraphProcess({ name: 'india', env: { ...production(), GATEWAY_PUBLIC_KEYS: printed.GATEWAY_PUBLIC_KEYS } })).rejects.toThrow(
+      /exited \(code 2[\s\S]*REGIONAL_SIGNING_KEY must be set in production/,
+    );
+    await expect(
+      startSubgraphProcess({ name: 'india', env: { ...production(), GATEWAY_PUBLIC_KEYS: printed.GATEWAY_PUBLIC_KEYS, REGIONAL_SIGNING_KEY: printed.REGIONAL_SIGNING_KEY_JP } }),
+    ).rejects.toThrow(/exited \(code 2[\s\S]*key "JP" is not NEC India's/);
+  });
+
+  it('the group subgraph refuses to start in production without every subsidiary’s public key, or holding a subsidiary’s private key', { timeout: 60_000 }, async () => {
+    const group = { ...production(), GATEWAY_PUBLIC_KEYS: printed.GATEWAY_PUBLIC_KEYS, HEADQUARTERS_SIGNING_KEY: printed.HEADQUARTERS_SIGNING_KEY };
+    await expect(startSubgraphProcess({ name: 'group', env: group })).rejects.toThrow(/exited \(code 2[\s\S]*REGIONAL_PUBLIC_KEYS must hold a public key for every subsidiary/);
+    await expect(startSubgraphProcess({ name: 'group', env: { ...group, REGIONAL_PUBLIC_KEYS: printed.REGIONAL_PUBLIC_KEYS, REGIONAL_SIGNING_KEY_IN: printed.REGIONAL_SIGNING_KEY_IN } })).rejects.toThrow(
+      /exited \(code 2[\s\S]*must not hold a key that signs as a subsidiary/,
+    );
+  });
+
   it('starts with its public keys, and answers only signed calls', { timeout: 60_000 }, async () => {
-    const india = await startSubgraphProcess({ name: 'india', env: { ...production(), GATEWAY_PUBLIC_KEYS: printed.GATEWAY_PUBLIC_KEYS } });
+    const india = await startSubgraphProcess({
+      name: 'india',
+      env: { ...production(), GATEWAY_PUBLIC_KEYS: printed.GATEWAY_PUBLIC_KEYS, REGIONAL_SIGNING_KEY: printed.REGIONAL_SIGNING_KEY_IN, HEADQUARTERS_PUBLIC_KEYS: printed.HEADQUARTERS_PUBLIC_KEYS },
+    });
     try {
       const token = await issuerFromEnv({ AUTH_JWT_PRIVATE_KEY: printed.AUTH_JWT_PRIVATE_KEY, AUTH_ISSUER: printed.AUTH_ISSUER, AUTH_AUDIENCE: printed.AUTH_AUDIENCE }, '/nonexistent').mint({ subject: 'powerbi', scopes: ['bi:read'] });
       const body = JSON.stringify({ query: '{ __typename }' });

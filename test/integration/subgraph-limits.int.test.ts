@@ -18,6 +18,7 @@ import { SUBGRAPH_NAMES } from '../../subgraphs/launch';
 import { REGIONS } from '../../subgraphs/regions';
 import { AuditTrail } from '../../subgraphs/kit/audit';
 import type { RegionalContext } from '../../subgraphs/kit/context';
+import { NO_REPORTING } from '../../subgraphs/kit/closes';
 import { createRegionalLoaders } from '../../subgraphs/kit/loaders';
 import { regionalResolvers } from '../../subgraphs/kit/resolvers';
 import { regionalSdl } from '../../subgraphs/kit/schema';
@@ -27,6 +28,12 @@ import { createGroupLoaders } from '../../subgraphs/group/loaders';
 import { groupResolvers, type GroupContext } from '../../subgraphs/group/resolvers';
 import { groupSdl } from '../../subgraphs/group/schema';
 import { GroupStore } from '../../subgraphs/group/store';
+import { FiscalYearRegister } from '../../subgraphs/group/fiscal-years';
+import { FigureVerifier } from '../../subgraphs/group/figure-signatures';
+import { RegionalKeys } from '../../subgraphs/common/statements';
+import { SUBSIDIARIES } from '../../subgraphs/common/registry';
+import { generateSigningKey, verificationKeysOf } from '../../platform/signing-keys';
+import { signRepresentation } from '../harness/signed-figures';
 import { connectTestClient, createTestDatabases, type TestDatabases } from '../harness/mongo';
 
 /** What createSubgraphServer installs (the line to add there: `subgraphLimitsPlugin<TContext>(),`). */
@@ -34,6 +41,8 @@ const plugins = <T extends object>(): ApolloServerPlugin<T>[] => [subgraphLimits
 
 const india = REGIONS.find((region) => region.subsidiary.code === 'IN')!;
 const principal = { subject: 'powerbi-service', scopes: new Set(ROLES.bi), anonymous: false };
+/** Each subsidiary's figure signing key: what the group subgraph below verifies representations with. */
+const regionalKeys = new Map(SUBSIDIARIES.map((subsidiary) => [subsidiary.code, generateSigningKey(subsidiary.code)]));
 
 let databases: TestDatabases;
 let client: MongoClient;
@@ -65,6 +74,8 @@ beforeAll(async () => {
     requestId: null,
     audit: new AuditTrail(store.audit, principal.subject, null),
     today: '2025-06-30',
+    reporting: NO_REPORTING,
+    fiscalYearSync: { ready: async () => undefined },
   });
 
   const groupDb = client.db(databases.name('group'));
@@ -73,7 +84,8 @@ beforeAll(async () => {
     schema: buildSubgraphSchema({ typeDefs: parse(groupSdl()), resolvers: groupResolvers() as GraphQLResolverMap<unknown> }),
     plugins: plugins<GroupContext>(),
   });
-  groupContext = () => ({ store: groupStore, loaders: createGroupLoaders(groupStore), principal, audit: new AuditTrail(new AuditStore(groupDb, 'HQ'), principal.subject, null) });
+  const figures = new FigureVerifier(new RegionalKeys(verificationKeysOf([...regionalKeys.values()])), 300);
+  groupContext = () => ({ store: groupStore, loaders: createGroupLoaders(groupStore), principal, audit: new AuditTrail(new AuditStore(groupDb, 'HQ'), principal.subject, null), figures, fiscalYears: new FiscalYearRegister(groupDb), headquartersKey: null, regionalKeys: new RegionalKeys([]) });
   await Promise.all([regional.start(), group.start()]);
 });
 
@@ -162,7 +174,7 @@ describe('what the gateway sends', () => {
     const years = Array.from({ length: 30 }, (_, index) => 1996 + index);
     const causes = ['EDUCATION_RESEARCH', 'ARTS_CULTURE_SPORTS', 'HEALTH_WELFARE', 'ENVIRONMENT', 'DISASTER_RELIEF', 'COMMUNITY_DEVELOPMENT', 'SOCIAL_ENTREPRENEURSHIP', 'INCLUSION_DIVERSITY'];
     const types = ['CASH', 'IN_KIND_PRODUCT', 'FACILITY_USE', 'EMPLOYEE_TIME', 'MANAGEMENT_COST'];
-    const cells = years.flatMap((groupFiscalYear) => causes.flatMap((causeArea) => types.map((contributionType) => ({ groupFiscalYear, causeArea, contributionType, amount: '100', expenseCount: 1 }))));
+    const cells = years.flatMap((groupFiscalYear) => causes.flatMap((causeArea) => types.map((contributionType) => ({ groupFiscalYear, causeArea, contributionType, motivation: 'COMMUNITY_INVESTMENT', amount: '100', expenseCount: 1 }))));
     const report = (currency: string) => ({
       currency,
       cells,
@@ -170,7 +182,7 @@ describe('what the gateway sends', () => {
       asOf: '2026-01-05T09:00:00.000Z',
       dataset: { id: `dataset-${currency}` },
     });
-    const representation = { __typename: 'GroupReport', id: '1996|2025|JPY|*|*|partial', subsidiaries: ['JPY', 'INR', 'USD', 'THB'].map(report) };
+    const representation = signRepresentation({ __typename: 'GroupReport', id: '1996|2025|JPY|*|*|partial', subsidiaries: ['JPY', 'INR', 'USD', 'THB'].map(report) }, regionalKeys);
     const response = await group.executeOperation(
       {
         query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on GroupReport {

@@ -143,7 +143,7 @@ describe('the product schema', () => {
   });
 
   it('names the roles', () => {
-    expect(roleScopes('hq')).toEqual(['group:read', 'group:audit', 'group:write']);
+    expect(roleScopes('hq')).toEqual(['group:read', 'group:audit', 'group:write', 'group:close']);
     expect(roleScopes('regional:IN')).toEqual(['group:read', 'subsidiary:IN:write']);
     expect(roleScopes('bi')).toEqual(['bi:read']);
     expect(roleScopes('admin')).toContain('subsidiary:TH:write');

@@ -33,7 +33,7 @@ function report(code: string, cells: CellInput[], volunteering: VolunteeringInpu
   if (!currency) throw new Error(`no subsidiary ${code}`);
   return {
     currency,
-    cells: cells.map(([groupFiscalYear, causeArea, contributionType, amount, expenseCount]) => ({ groupFiscalYear, causeArea, contributionType, amount, expenseCount })),
+    cells: cells.map(([groupFiscalYear, causeArea, contributionType, amount, expenseCount]) => ({ groupFiscalYear, causeArea, contributionType, motivation: 'COMMUNITY_INVESTMENT' as const, amount, expenseCount })),
     volunteering: volunteering.map(([groupFiscalYear, newRegistrations, participants, hours]) => ({ groupFiscalYear, newRegistrations, participants, hours })),
     asOf: `2026-11-30T0${CODES.indexOf(code)}:00:00.000Z`,
   };

@@ -6,6 +6,7 @@ export const ID_FORMATS = {
   expense: { letter: 'X', width: 6 },
   registration: { letter: 'R', width: 6 },
   participation: { letter: 'P', width: 6 },
+  adjustment: { letter: 'J', width: 6 },
   audit: { letter: 'A', width: 10 },
 } as const;
 export type IdKind = keyof typeof ID_FORMATS;
@@ -47,6 +48,33 @@ async function incrementCounter(db: Db, code: string, kind: IdKind, session?: Cl
   }
   if (!counter) throw new Error(`Counter ${kind} was not returned`);
   return formatId(code, kind, counter.seq);
+}
+
+/**
+ * `count` consecutive ids of a kind in one counter increment (a bulk import's records), in the
+ * same turn as nextId's calls of this process.
+ */
+export function nextIds(db: Db, code: string, kind: IdKind, count: number): Promise<string[]> {
+  const counter = `${db.databaseName}|${kind}`;
+  const turn = (turns.get(counter) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+    const counters = db.collection<CounterDocument>(REGIONAL_COLLECTIONS.counters);
+    const increment = () => counters.findOneAndUpdate({ _id: kind }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' });
+    let after: CounterDocument | null;
+    try {
+      after = await increment();
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      after = await increment();
+    }
+    if (!after) throw new Error(`Counter ${kind} was not returned`);
+    const first = after.seq - count + 1;
+    return Array.from({ length: count }, (_, index) => formatId(code, kind, first + index));
+  });
+  turns.set(counter, turn);
+  void turn.finally(() => {
+    if (turns.get(counter) === turn) turns.delete(counter);
+  }).catch(() => undefined);
+  return turn;
 }
 
 const FRESH_ID_ATTEMPTS = 5;

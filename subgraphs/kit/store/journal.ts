@@ -13,6 +13,7 @@ import {
 } from '../documents';
 import { isDuplicateKey, nextId } from './ids';
 import type { RollupStore } from './rollups';
+import { applyStage, insertOnce, sweepStages } from './staging';
 
 /** Stable fingerprint of a write request, to tell a retry from a different request reusing a key. */
 export function requestHash(request: unknown): string {
@@ -91,7 +92,7 @@ export class WriteJournal {
     private readonly db: Db,
     private readonly code: string,
     private readonly rollups: RollupStore,
-    private readonly settings: JournalSettings = DEFAULT_JOURNAL_SETTINGS,
+    readonly settings: JournalSettings = DEFAULT_JOURNAL_SETTINGS,
   ) {
     this.entries = db.collection<JournalEntryDocument>(REGIONAL_COLLECTIONS.journal);
     this.keys = db.collection<IdempotencyKeyDocument>(REGIONAL_COLLECTIONS.idempotencyKeys);
@@ -129,6 +130,29 @@ export class WriteJournal {
   /** Entries whose changes are decided but maybe not yet all applied: reports count their deltas. */
   async committed(): Promise<JournalEntryDocument[]> {
     return this.entries.find({ state: 'committed' }).toArray();
+  }
+
+  /** The ids of the entries in flight now (a fiscal-year lock waits for them: kit/closes.ts). */
+  async inFlight(): Promise<string[]> {
+    return (await this.entries.find({}, { projection: { _id: 1 } }).toArray()).map((entry) => entry._id);
+  }
+
+  /**
+   * Waits until none of these entries is left (each finished, or abandoned), finishing those whose
+   * lease ran out on the way; false when some remain after `timeoutMs`.
+   */
+  async awaitGone(ids: readonly string[], timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let left = [...ids];
+    while (left.length > 0) {
+      const remaining = await this.entries.find({ _id: { $in: left } }).toArray();
+      if (remaining.length === 0) return true;
+      if (Date.now() > deadline) return false;
+      for (const entry of remaining) if (entry.leaseUntil.getTime() < Date.now()) await this.takeOver(entry).catch(() => undefined);
+      left = remaining.map((entry) => entry._id);
+      await sleep(POLL_MS);
+    }
+    return true;
   }
 
   /** Entries in flight (tests and `npm run rollups -- verify` wait for none). */
@@ -170,6 +194,8 @@ export class WriteJournal {
     for (const op of this.finishedSince.keys()) if (!named.includes(op)) this.finishedSince.delete(op);
     await this.rollups.forget(forget);
     for (const op of forget) this.finishedSince.delete(op);
+    // records staged by writes abandoned before they committed (a bulk import's: store/staging.ts)
+    await sweepStages(this.db, 3 * this.settings.leaseMs);
     return recovery;
   }
 
@@ -193,12 +219,9 @@ export class WriteJournal {
         result: null,
         createdAt: new Date(),
       };
-      // a write that neither takes a client's key nor holds a record cannot collide: commit at once
-      if (!clientKey && !write.lock) {
-        const answer = await this.decideAndApply(entry, ...(await this.planned(write, null, session)), session, false);
-        if (answer) return answer;
-        continue;
-      }
+      // every write is prepared before it is planned, also one that takes no key and holds no
+      // record: its plan reads which fiscal years are closed, and a lock applied meanwhile must
+      // find the entry and wait for it (kit/closes.ts `drain`) instead of missing a write it let in
       if (!(await this.claim(entry, session))) continue; // another write with this key finished or gave up: look again
       let planned: [WritePlan, string];
       try {
@@ -215,7 +238,7 @@ export class WriteJournal {
         await this.abandon(entry, session).catch(() => undefined);
         throw error;
       }
-      const answer = await this.decideAndApply(entry, ...planned, session, true);
+      const answer = await this.decideAndApply(entry, ...planned, session);
       if (answer) return answer;
     }
     const keyed = clientKey ? ` with idempotencyKey "${write.idempotencyKey}"` : '';
@@ -283,25 +306,21 @@ export class WriteJournal {
    * Commits the plan into the entry (the point after which the write happens whatever crashes),
    * then applies it. Null when the write must be planned again (its new id was taken meanwhile).
    */
-  private async decideAndApply(entry: JournalEntryDocument, plan: WritePlan, auditId: string, session: ClientSession | undefined, claimed: boolean): Promise<Record<string, unknown> | null> {
+  private async decideAndApply(entry: JournalEntryDocument, plan: WritePlan, auditId: string, session: ClientSession | undefined): Promise<Record<string, unknown> | null> {
     if (plan.changes.length === 0 && plan.deltas.length === 0) {
       // nothing to change (an archive of an archived record): answer, keep the key's answer, let go
       if (entry.clientKey) await this.keepAnswer(entry, plan.result, session);
-      if (claimed) await this.abandon(entry, session);
+      await this.abandon(entry, session);
       return plan.result;
     }
     const audit = plan.audit ? { _id: auditId, ...plan.audit } : null;
     const decided: JournalEntryDocument = { ...entry, state: 'committed', changes: plan.changes, deltas: plan.deltas, audit, result: plan.result, leaseUntil: this.leaseFromNow() };
-    if (claimed) {
-      const { _id, key: _key, ...rest } = decided;
-      const committed = await this.entries.updateOne({ _id, state: 'prepared' }, { $set: rest }, opts(session));
-      if (committed.matchedCount === 0) {
-        raise('WRITE_INTERRUPTED', 'The write took too long to be decided and was abandoned without changing anything; retry it (with the same idempotencyKey)', {
-          idempotencyKey: entry.clientKey ? entry.key : null,
-        });
-      }
-    } else {
-      await this.entries.insertOne(decided, opts(session));
+    const { _id, key: _key, ...rest } = decided;
+    const committed = await this.entries.updateOne({ _id, state: 'prepared' }, { $set: rest }, opts(session));
+    if (committed.matchedCount === 0) {
+      raise('WRITE_INTERRUPTED', 'The write took too long to be decided and was abandoned without changing anything; retry it (with the same idempotencyKey)', {
+        idempotencyKey: entry.clientKey ? entry.key : null,
+      });
     }
     try {
       await this.apply(decided, session);
@@ -320,7 +339,10 @@ export class WriteJournal {
    * finished by recovery is forgotten by a later sweep, once its first writer cannot be late anymore.
    */
   private async apply(entry: JournalEntryDocument, session?: ClientSession, byWriter = true): Promise<void> {
-    for (const change of entry.changes) await this.applyChange(entry._id, change, session);
+    for (const run of changeRuns(entry.changes)) {
+      if (run.length === 1) await this.applyChange(entry._id, run[0]!, session);
+      else await this.applyInserts(entry._id, run as InsertChange[], session);
+    }
     if (!session && entry.deltas.length > 0 && !(await this.stillOwned(entry))) return this.finishedElsewhere(entry);
     // cells, audit entry and the key's answer are independent: together, one after the other inside a transaction
     const steps = [
@@ -339,7 +361,7 @@ export class WriteJournal {
     ];
     if (session) for (const step of steps) await step();
     else await Promise.all(steps.map((step) => step()));
-    if (entry.lock && !entry.changes.some((change) => change.kind !== 'insert' && change.collection === entry.lock!.collection && change.id === entry.lock!.id)) {
+    if (entry.lock && !entry.changes.some((change) => (change.kind === 'update' || change.kind === 'delete') && change.collection === entry.lock!.collection && change.id === entry.lock!.id)) {
       await this.release(entry, session);
     }
     if (session) {
@@ -352,7 +374,14 @@ export class WriteJournal {
     }
   }
 
+  /** Many inserts into one collection (a bulk import's records) in one insertMany, each at most once. */
+  private async applyInserts(op: string, inserts: readonly InsertChange[], session: ClientSession | undefined): Promise<void> {
+    const records = { collection: inserts[0]!.collection, marked: true, documents: inserts.map((change) => change.document) };
+    await insertOnce(this.db, op, records, session, (message) => new InsertConflict(message));
+  }
+
   private async applyChange(op: string, change: JournalChange, session: ClientSession | undefined): Promise<void> {
+    if (change.kind === 'staged') return applyStage(this.db, op, change.stageId, session, (message) => new InsertConflict(message));
     const records = this.db.collection<Document & { _id: string }>(change.collection);
     if (change.kind === 'insert') {
       try {
@@ -445,6 +474,20 @@ export class WriteJournal {
   private leaseFromNow(): Date {
     return new Date(Date.now() + this.settings.leaseMs);
   }
+}
+
+type InsertChange = Extract<JournalChange, { kind: 'insert' }>;
+
+/** The changes in order, consecutive inserts into one collection together (applied as one insertMany). */
+function changeRuns(changes: readonly JournalChange[]): JournalChange[][] {
+  const runs: JournalChange[][] = [];
+  for (const change of changes) {
+    const last = runs.at(-1);
+    const previous = last?.at(-1);
+    if (last && change.kind === 'insert' && previous?.kind === 'insert' && previous.collection === change.collection) last.push(change);
+    else runs.push([change]);
+  }
+  return runs;
 }
 
 function opts(session: ClientSession | undefined): { session?: ClientSession } {
