@@ -3,7 +3,7 @@
 #   docker run -p 4000:4000 -e GATEWAY_SIGNING_KEY -e AUTH_JWT_PUBLIC_KEY -e SUBGRAPH_URL_GROUP=http://… csr-federation   (gateway)
 #   docker run -e MONGODB_URI=mongodb://… -e PORT=4003 -e GATEWAY_PUBLIC_KEYS -e AUTH_JWT_PUBLIC_KEY csr-federation node --import tsx subgraphs/main.ts india
 #   docker run -e MONGODB_URI=mongodb://… csr-federation node --import tsx scripts/seed.ts
-# docker-compose.yml runs MongoDB, the five subgraphs, the seed and the gateway together.
+# docker-compose.yml runs MongoDB, every subgraph (the group and one per subsidiary folder), the seed and the gateway together.
 # No key is baked into the image (.dockerignore keeps .env and .cache/ out): `npm run -s keys`
 # prints them, and each container gets only its role's (docs/security.md).
 FROM node:20-bookworm-slim

@@ -5,9 +5,9 @@ import { GraphQLError } from 'graphql';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits';
 import { requestScope } from './logger';
 import { observeRequest, type Observability } from './observability';
+import type { Route } from './route';
 
-/** Answers a request outside GraphQL (health, readiness, metrics); returns false to pass it on. */
-export type Route = (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
+export type { Route } from './route';
 
 /**
  * Who a GraphQL request comes from, established in two steps: `admit` before its body is read (the

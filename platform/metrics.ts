@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { MongoClient } from 'mongodb';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Route } from './http';
+import type { Route } from './route';
 
 /**
  * Prometheus metrics of one server (the gateway or one subgraph). Each server has its own registry,

@@ -11,7 +11,7 @@ import { REGIONS } from '../subgraphs/regions';
 const [action, ...names] = process.argv.slice(2);
 const uri = process.env.MONGODB_URI;
 if ((action !== 'verify' && action !== 'rebuild') || !uri) {
-  console.error('Usage: MONGODB_URI=… npm run rollups -- verify|rebuild [japan india america thailand]');
+  console.error(`Usage: MONGODB_URI=… npm run rollups -- verify|rebuild [${REGIONS.map((region) => region.subsidiary.key).join(' ')}]`);
   process.exit(2);
 }
 const regions = names.length > 0 ? REGIONS.filter((region) => names.includes(region.subsidiary.key)) : REGIONS;

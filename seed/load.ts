@@ -3,40 +3,31 @@
  * leaves the same data and counts), and each regional database's id counters are raised to the
  * highest seeded number so ids created later never collide with seeded ones.
  */
+import { existsSync } from 'node:fs';
 import type { AnyBulkWriteOperation, Document, MongoClient } from 'mongodb';
 import { REGIONAL_COLLECTIONS } from '../subgraphs/kit/documents';
 import { RollupStore } from '../subgraphs/kit/store/rollups';
 import { DatasetStore } from '../subgraphs/kit/store/dataset';
-import { subsidiaryByKey } from '../subgraphs/common/registry';
+import { SUBSIDIARIES } from '../subgraphs/common/registry';
+import type { SubsidiaryConfig } from '../subgraphs/common/registry';
 import { SEED_USER } from './builders';
 import type { CounterDocument } from '../subgraphs/kit/documents';
 import { GROUP_COLLECTIONS } from '../subgraphs/group/documents';
 import type { RegionalSeed, SubsidiaryKey } from './builders';
-import { groupSeed } from './group';
-import type { GroupSeed } from './group';
-import { japanSeed } from './japan';
-import { indiaSeed } from './india';
-import { americaSeed } from './america';
-import { thailandSeed } from './thailand';
+import { groupSeed } from './group-files';
+import type { GroupSeed } from './group-files';
+import { regionalSeedOf } from './regional-files';
+import { seedFolderOf } from './files';
 
 export type { RegionalSeed, SubsidiaryKey } from './builders';
-export type { GroupSeed } from './group';
+export type { GroupSeed } from './group-files';
+export { SeedFileError } from './files';
 
-export interface SeedDatabases {
-  group: string;
-  japan: string;
-  india: string;
-  america: string;
-  thailand: string;
-}
+/** The database of the group and of each subsidiary of the registry, by subgraph name. */
+export type SeedDatabases = { group: string } & Record<SubsidiaryKey, string> & Record<string, string>;
 
-export interface SeedDocuments {
-  group: GroupSeed;
-  japan: RegionalSeed;
-  india: RegionalSeed;
-  america: RegionalSeed;
-  thailand: RegionalSeed;
-}
+/** The group's seed and each seeded subsidiary's, by subgraph name (a subsidiary without seed/ has none). */
+export type SeedDocuments = { group: GroupSeed } & Record<SubsidiaryKey, RegionalSeed> & Record<string, GroupSeed | RegionalSeed>;
 
 export interface DatabaseSummary {
   database: string;
@@ -46,17 +37,23 @@ export interface DatabaseSummary {
 
 export type SeedSummary = Record<keyof SeedDatabases, DatabaseSummary>;
 
-export const REGIONAL_KEYS: readonly SubsidiaryKey[] = ['japan', 'india', 'america', 'thailand'];
+/** The registry's subsidiaries whose folder subgraphs/<key>/ has a seed/; the others are not touched. */
+const SEEDED_SUBSIDIARIES = SUBSIDIARIES.filter((subsidiary) => existsSync(seedFolderOf(subsidiary.key)));
 
-/** The whole seed dataset, built afresh (deterministic: two calls give equal documents). */
+/** Their subgraph names. */
+export const REGIONAL_KEYS = SEEDED_SUBSIDIARIES.map((subsidiary) => subsidiary.key) as readonly SubsidiaryKey[];
+
+/** Each seeded subsidiary's records, read and checked from its data files. */
+function regionalSeeds(): { subsidiary: SubsidiaryConfig; seed: RegionalSeed }[] {
+  return SEEDED_SUBSIDIARIES.map((subsidiary) => ({ subsidiary, seed: regionalSeedOf(subsidiary) }));
+}
+
+/**
+ * The whole seed dataset, read afresh from the data files (deterministic: two calls give equal
+ * documents). Throws SeedFileError naming the file, row and column of each problem.
+ */
 export function seedDocuments(): SeedDocuments {
-  return {
-    group: groupSeed(),
-    japan: japanSeed(),
-    india: indiaSeed(),
-    america: americaSeed(),
-    thailand: thailandSeed(),
-  };
+  return { group: groupSeed(), ...Object.fromEntries(regionalSeeds().map(({ subsidiary, seed }) => [subsidiary.key, seed])) } as SeedDocuments;
 }
 
 /** Counter names of the regional databases, with the id letter they number. */
@@ -103,19 +100,20 @@ async function raiseCounters(client: MongoClient, database: string, counters: re
  * upsert, counters only ever raised ($max).
  */
 export async function loadSeed(client: MongoClient, databases: SeedDatabases): Promise<SeedSummary> {
-  const documents = seedDocuments();
-
-  const group = documents.group;
+  // every file is read and checked before anything is written
+  const group = groupSeed();
+  const regionalSeedList = regionalSeeds();
   const groupCollections: Record<string, number> = {
     [GROUP_COLLECTIONS.causeAreas]: await upsertAll(client, databases.group, GROUP_COLLECTIONS.causeAreas, group.causeAreas),
     [GROUP_COLLECTIONS.exchangeRates]: await upsertAll(client, databases.group, GROUP_COLLECTIONS.exchangeRates, group.exchangeRates),
     [GROUP_COLLECTIONS.goals]: await upsertAll(client, databases.group, GROUP_COLLECTIONS.goals, group.goals),
   };
 
-  const regional = {} as Record<SubsidiaryKey, DatabaseSummary>;
-  for (const key of REGIONAL_KEYS) {
-    const seed = documents[key];
+  const regional: Record<string, DatabaseSummary> = {};
+  for (const { subsidiary, seed } of regionalSeedList) {
+    const key = subsidiary.key;
     const database = databases[key];
+    if (database === undefined) throw new Error(`loadSeed: no database named for subsidiary ${key}`);
     const collections: Record<string, number> = {};
     for (const part of ['initiatives', 'expenses', 'registrations', 'participation'] as const) {
       const name = REGIONAL_COLLECTIONS[part];
@@ -123,7 +121,7 @@ export async function loadSeed(client: MongoClient, databases: SeedDatabases): P
     }
     for (const [name, documents] of Object.entries(seed.local ?? {})) collections[name] = await upsertAll(client, database, name, documents);
     collections[REGIONAL_COLLECTIONS.reportCells] = await new RollupStore(client.db(database)).rebuild();
-    await new DatasetStore(client.db(database), subsidiaryByKey(key)!).initialise(SEED_USER);
+    await new DatasetStore(client.db(database), subsidiary).initialise(SEED_USER);
     collections[REGIONAL_COLLECTIONS.counters] = await raiseCounters(client, database, counterDocuments(seed));
     regional[key] = { database, collections };
   }

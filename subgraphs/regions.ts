@@ -1,8 +1,24 @@
-import type { RegionalDefinition } from './kit/definition';
-import { definition as japan } from './japan';
-import { definition as india } from './india';
-import { definition as america } from './america';
-import { definition as thailand } from './thailand';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SUBGRAPHS_DIR, SUBSIDIARIES } from './common/registry';
+import type { RegionalDefinition, RegionalExtension } from './kit/definition';
 
-/** Every regional subgraph, in registry order. */
-export const REGIONS: readonly RegionalDefinition[] = [japan, india, america, thailand];
+/** A folder's optional local additions to the regional template: subgraphs/<key>/extension.ts exporting `extension`. */
+export const EXTENSION_FILE = 'extension.ts';
+
+async function extensionOf(key: string): Promise<RegionalExtension | undefined> {
+  const file = join(SUBGRAPHS_DIR, key, EXTENSION_FILE);
+  if (!existsSync(file)) return undefined;
+  const module = (await import(pathToFileURL(file).href)) as { extension?: RegionalExtension };
+  if (!module.extension) throw new Error(`subgraphs/${key}/${EXTENSION_FILE} must export \`extension\` (a RegionalExtension: typeDefs and resolvers)`);
+  return module.extension;
+}
+
+/** Every regional subgraph, in registry order: each folder's subsidiary.json and its extension.ts, if any. */
+export const REGIONS: readonly RegionalDefinition[] = await Promise.all(
+  SUBSIDIARIES.map(async (subsidiary) => {
+    const extension = await extensionOf(subsidiary.key);
+    return extension ? { subsidiary, extension } : { subsidiary };
+  }),
+);

@@ -24,7 +24,7 @@ import { answersHealth, subgraphEndpoints, type SubgraphEndpoint } from './readi
 import { observedCalls } from './subgraph-fetch';
 import { subgraphStatus } from './subgraph-status';
 import { supergraphFromFile } from './supergraph-file';
-import { ServiceLabels } from './unavailable';
+import { ServiceLabels } from './service-labels';
 
 /** The routes only operators read (platform/ops-access.ts). */
 const OPS_PATHS = ['/subgraphs', '/metrics'];
@@ -108,9 +108,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       });
     },
   });
-  // failures name subsidiaries and headquarters only in our supergraph
-  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    labels.update(apiSchema);
+  // failures name subsidiaries and headquarters only when the supergraph declares them
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    labels.update(coreSupergraphSdl);
     endpoints = subgraphEndpoints(coreSupergraphSdl, config.subgraphUrls);
   });
   // ready = this gateway can serve (draining is answered by platform/http.ts); a subgraph being
@@ -168,7 +168,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           healthRoute('/ready', ready, undefined, readyDetailsFor(config.ops, config.production)),
           opsRoutes(config.ops, 'service', OPS_PATHS, opsOnly),
           ...(trusted ? [trusted.route((request) => auth.context(request))] : []),
-          ...(config.exports.enabled ? [exportRoutes({ apollo, admit: (request) => auth.context(request), documents: exportDocuments(), maxPageSize: config.limits.maxPageSize, maxConcurrent: config.exports.maxConcurrent, logger })] : []),
+          ...(config.exports.enabled ? [exportRoutes({ apollo, admit: (request) => auth.context(request), documents: exportDocuments(), maxPageSize: config.limits.maxPageSize, maxConcurrent: config.exports.maxConcurrent, groupFiscalCalendar: () => labels.groupFiscalCalendar(), logger })] : []),
         ],
         ...(trusted ? { prepare: (request: HTTPGraphQLRequest) => trusted.prepare(request) } : {}),
         observability: { logger, metrics },

@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/logger';
 import type { SubgraphFetchMetrics } from '../../platform/metrics';
 import type { CircuitBreaker, CircuitRefusal } from './circuit-breaker';
 import { deadlineOf } from './deadline';
-import type { ServiceLabel } from './unavailable';
+import type { ServiceLabel } from './service-labels';
 
 /**
  * Why a subgraph call failed for good: no answer within its budget, no connection, an HTTP 5xx,
@@ -76,7 +76,7 @@ export interface SubgraphCalls {
   observe?: (attempt: FetchAttempt) => void;
   /** Called once per call that failed for good. */
   onUnavailable?: (error: SubgraphUnavailableError) => void;
-  /** Who a subgraph's failure names (a subsidiary, headquarters), when the loaded supergraph is ours (unavailable.ts). */
+  /** Who a subgraph's failure names (a subsidiary, headquarters), as the loaded supergraph declares them (service-labels.ts). */
   labelOf?: (service: string) => ServiceLabel | undefined;
   /** Headers of each attempt's own, made just before it is sent (a fresh gateway signature: platform/request-signing.ts). */
   attemptHeaders?: (url: string, init: RequestInit) => Record<string, string>;

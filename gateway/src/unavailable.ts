@@ -4,24 +4,13 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFormattedError,
-  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
-import { regionalTypeNames } from '../../subgraphs/kit/schema';
+import type { ServiceLabel } from './service-labels';
 import type { SubgraphUnavailableError } from './subgraph-fetch';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
-
-/** A subsidiary as an error names it. */
-export interface SubsidiaryLabel {
-  code: string;
-  name: string;
-}
-
-/** Who a subgraph's failure concerns: a subsidiary, or headquarters (the group subgraph). */
-export type ServiceLabel = ({ kind: 'subsidiary' } & SubsidiaryLabel) | { kind: 'headquarters' };
 
 /** The codes of the errors a failed subgraph call becomes. */
 export const UNAVAILABLE_CODES = {
@@ -30,38 +19,6 @@ export const UNAVAILABLE_CODES = {
   /** A write whose answer did not arrive: it may or may not have been applied. */
   outcomeUnknown: 'OUTCOME_UNKNOWN',
 } as const;
-
-/**
- * Which subgraph serves which subsidiary, and which one holds headquarters' figures. The gateway
- * serves any supergraph; only when the loaded one is ours (its API schema has the `Subsidiary`
- * interface and the registry's `<Prefix>Subsidiary` type implementing it) does a subgraph's
- * failure name a subsidiary or headquarters. Otherwise errors keep naming the subgraph only.
- */
-export class ServiceLabels {
-  private labels = new Map<string, ServiceLabel>();
-
-  update(apiSchema: GraphQLSchema): void {
-    // structural checks only: the gateway's graphql-js may be another module instance than ours
-    const next = new Map<string, ServiceLabel>();
-    if (apiSchema.getType('Subsidiary')) {
-      for (const subsidiary of SUBSIDIARIES) {
-        const type = apiSchema.getType(regionalTypeNames(subsidiary).subsidiary) as { getInterfaces?: () => readonly { name: string }[] } | undefined;
-        if (type?.getInterfaces?.().some((implemented) => implemented.name === 'Subsidiary')) next.set(subsidiary.key, { kind: 'subsidiary', code: subsidiary.code, name: subsidiary.name });
-      }
-      if (next.size > 0) next.set(GROUP_SUBGRAPH.key, { kind: 'headquarters' });
-    }
-    this.labels = next;
-  }
-
-  labelOf(service: string): ServiceLabel | undefined {
-    return this.labels.get(service);
-  }
-
-  subsidiaryOf(service: string): SubsidiaryLabel | undefined {
-    const label = this.labels.get(service);
-    return label?.kind === 'subsidiary' ? { code: label.code, name: label.name } : undefined;
-  }
-}
 
 /** Response names of the fields selected directly in `selectionSet` for an object of `typename`. */
 function fieldsFor(selectionSet: SelectionSetNode, typename: string | undefined, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {

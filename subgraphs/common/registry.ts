@@ -1,38 +1,47 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FiscalCalendar } from './fiscal-year';
-import { japan } from '../japan/config';
-import { india } from '../india/config';
-import { america } from '../america/config';
-import { thailand } from '../thailand/config';
+import type { SubsidiaryConfig } from './subsidiary-config';
+import { SubsidiaryFileError, assignPorts, parseSubsidiaryFile } from './subsidiary-file';
+
+export type { SubsidiaryConfig } from './subsidiary-config';
 
 /**
- * The group's registry of subsidiaries. Type names (`IndiaInitiative`, `IndiaReport`, …), the
- * consolidation's `@requires` selections and the default ports are generated from it: adding a
- * subsidiary is an entry here plus a folder under subgraphs/ with its configuration.
+ * The group's registry of subsidiaries: one per folder subgraphs/<key>/ holding a subsidiary.json,
+ * read once when this module loads. Type names (`IndiaInitiative`, …), the consolidation's
+ * `@requires` selections, the default ports and the docker-compose services follow from it:
+ * adding a subsidiary is adding its folder (then `npm run compose`).
  */
-export interface SubsidiaryConfig {
-  /** Short code, also the prefix of every id the subsidiary owns ("IN-I0001"). */
-  code: string;
-  /** Subgraph name and folder under subgraphs/. */
-  key: string;
-  /** Prefix of the subsidiary's GraphQL type names. */
-  typePrefix: string;
-  name: string;
-  legalName: string;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-  /** ISO 4217: the currency its amounts are recorded in. */
-  currency: string;
-  fiscalCalendar: FiscalCalendar;
-  timeZone: string;
-  defaultPort: number;
-}
+export const SUBGRAPHS_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const SUBSIDIARY_FILE = 'subsidiary.json';
 
 /** The group's own calendar: April–March, named by the year it ends in. Consolidation uses it. */
 export const GROUP_FISCAL_CALENDAR: FiscalCalendar = { startMonth: 4, naming: 'END_YEAR' };
 export const GROUP_BASE_CURRENCY = 'JPY';
 export const GROUP_SUBGRAPH = { key: 'group', defaultPort: 4001 } as const;
+export const GATEWAY_DEFAULT_PORT = 4000;
 
-export const SUBSIDIARIES: readonly SubsidiaryConfig[] = [japan, india, america, thailand];
+function readSubsidiaries(): SubsidiaryConfig[] {
+  const folders = readdirSync(SUBGRAPHS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(SUBGRAPHS_DIR, entry.name, SUBSIDIARY_FILE)))
+    .map((entry) => entry.name);
+  const files = folders.map((key) => {
+    const file = join('subgraphs', key, SUBSIDIARY_FILE);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(join(SUBGRAPHS_DIR, key, SUBSIDIARY_FILE), 'utf8'));
+    } catch (error) {
+      throw new SubsidiaryFileError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (key === GROUP_SUBGRAPH.key) throw new SubsidiaryFileError(`${file}: "${key}" is the group subgraph's name`);
+    return parseSubsidiaryFile(key, json, file);
+  });
+  return assignPorts(files, [GATEWAY_DEFAULT_PORT, GROUP_SUBGRAPH.defaultPort]);
+}
+
+/** Every subsidiary, by default port then code. */
+export const SUBSIDIARIES: readonly SubsidiaryConfig[] = Object.freeze(readSubsidiaries());
 
 export function subsidiaryByCode(code: string): SubsidiaryConfig | undefined {
   return SUBSIDIARIES.find((subsidiary) => subsidiary.code === code);
@@ -46,4 +55,11 @@ export function subsidiaryByKey(key: string): SubsidiaryConfig | undefined {
 export function subsidiaryOwning(id: string): SubsidiaryConfig | undefined {
   const prefix = id.split('-', 1)[0] ?? '';
   return subsidiaryByCode(prefix);
+}
+
+/** The subsidiary of a folder that must exist (a local extension's own, a test's). */
+export function requireSubsidiary(key: string): SubsidiaryConfig {
+  const subsidiary = subsidiaryByKey(key);
+  if (!subsidiary) throw new SubsidiaryFileError(`No subgraphs/${key}/${SUBSIDIARY_FILE}; subsidiaries: ${SUBSIDIARIES.map((known) => known.key).join(', ')}`);
+  return subsidiary;
 }

@@ -3,7 +3,7 @@ import { catalogSdl } from './catalog';
 
 /** SDL every subgraph shares: the federation link, cache hints, scalars, shared enums and value types. */
 export function commonSdl(imports: readonly string[]): string {
-  const linked = ['@key', '@shareable', '@inaccessible', ...imports].map((name) => `"${name}"`).join(', ');
+  const linked = ['@key', '@shareable', '@inaccessible', '@composeDirective', ...imports].map((name) => `"${name}"`).join(', ');
   return `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${linked}])
 

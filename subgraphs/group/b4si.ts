@@ -55,6 +55,11 @@ function byOrder<K>(lines: readonly Line<K>[], rank: (key: K) => number[]): Line
 const rankOf = (order: ReadonlyMap<string, number>, code: string) => order.get(code) ?? Number.MAX_SAFE_INTEGER;
 
 /** The `b4si` field of a GroupReport: its fields are computed when asked, each once per report. */
+/** How each contribution type counts in B4SI (common/catalog.ts): B4siSummary.mapping and Query.contributionTypes. */
+export function b4siMapping() {
+  return CONTRIBUTION_TYPES.map((type) => ({ contributionType: type.code, inputType: type.b4siInputType, valuation: type.b4siValuation, description: type.description }));
+}
+
 export function b4siSummary(consolidation: Consolidation) {
   const currency = consolidation.params.currency;
   const cells = () =>
@@ -92,7 +97,7 @@ export function b4siSummary(consolidation: Consolidation) {
         issueName: ISSUE_NAME.get(key)!,
         ...line,
       })),
-    mapping: CONTRIBUTION_TYPES.map((type) => ({ contributionType: type.code, inputType: type.b4siInputType, valuation: type.b4siValuation, description: type.description })),
+    mapping: b4siMapping(),
   };
 }
 

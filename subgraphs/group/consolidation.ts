@@ -5,25 +5,9 @@ import { GROUP_BASE_CURRENCY, type SubsidiaryConfig } from '../common/registry';
 import type { CauseArea, ContributionType, Motivation } from '../common/catalog';
 import type { GoalDocument } from './documents';
 import type { ReportParams } from './report-params';
-import type { FigureAdjustment } from '../common/regional-figures';
-import type { SignedFigures } from './figure-signatures';
+import { NO_DATASET, type Arrival, type ArrivedReport, type SignedFigures } from './arrivals';
 
-/** One subsidiary's figures as they arrive through @requires (amounts are decimal strings, local currency). */
-export interface ArrivedReport {
-  currency: string;
-  cells: { groupFiscalYear: number; causeArea: CauseArea; contributionType: ContributionType; motivation: Motivation; amount: string; expenseCount: number }[];
-  volunteering: { groupFiscalYear: number; newRegistrations: number; participants: number; hours: string }[];
-  /** When the subsidiary read them (ISO 8601). */
-  asOf: string | null;
-  /** Adjustments restating the report's years (not part of these figures: see `restated`). */
-  adjustments?: FigureAdjustment[];
-  /** The statement its subsidiary signed and the signature that holds for it (group/figure-signatures.ts), as a published report keeps them. */
-  signed?: SignedFigures;
-}
-
-/** A subsidiary that answered, but whose database holds no dataset: its figures are missing, not zero. */
-export const NO_DATASET = { missing: 'NO_DATASET' } as const;
-export type Arrival = ArrivedReport | typeof NO_DATASET | null;
+export { NO_DATASET, type Arrival, type ArrivedReport } from './arrivals';
 
 /** Why a subsidiary's figures are missing from a report. */
 export type MissingReason = 'UNAVAILABLE' | 'NO_DATASET' | 'CURRENCY_MISMATCH';

@@ -1,12 +1,13 @@
 import { publicJwkOf, publicJwkOfVerificationKey, type PublicJwk, type SigningKey, type VerificationKey } from '../../platform/signing-keys';
 import { raise } from '../common/errors';
-import type { FigureAdjustment, RegionalFigures } from '../common/regional-figures';
+import type { RegionalFigures } from '../common/regional-figures';
 import { formatReportKey } from '../common/report-key';
 import type { SubsidiaryConfig } from '../common/registry';
 import { PURPOSES, signatureProblem, type RegionalKeys, type StatementSignature } from '../common/statements';
-import type { Arrival, ArrivedReport } from './consolidation';
-import type { ShapedArrival } from './representation';
+import type { Arrival, ArrivedSignedReport, ShapedArrival, SignedFigures } from './arrivals';
 import type { ReportParams } from './report-params';
+
+export type { ArrivedSignedReport, SignedFigures } from './arrivals';
 
 /**
  * Headquarters consolidates only figures their subsidiary signed (docs/reporting.md, "Signed
@@ -19,20 +20,6 @@ import type { ReportParams } from './report-params';
  * figures read longer ago than FIGURES_MAX_AGE_S (or later than the clock skew allows) are refused
  * too: an old signed read replayed after a correction would otherwise pass.
  */
-
-/** What arrived for a subsidiary, with the parts that are signed but not consolidated. */
-export interface ArrivedSignedReport extends ArrivedReport {
-  asOf: string;
-  dataset: string;
-  adjustments: FigureAdjustment[];
-  signature: unknown;
-}
-
-/** Figures with the signature that holds for them, as a published report keeps them. */
-export interface SignedFigures {
-  figures: RegionalFigures;
-  signature: StatementSignature;
-}
 
 /** How far a subsidiary's clock may run ahead of headquarters'. */
 const CLOCK_SKEW_MS = 30_000;

@@ -1,7 +1,7 @@
 import { SUBSIDIARIES } from '../common/registry';
 import { READ_REQUIREMENT, SCOPES, requiresScopes } from '../common/scopes';
 import { regionalTypeNames } from '../kit/schema';
-import { subsidiaryReportSelection } from './schema';
+import { subsidiaryReportSelection } from './report-requires';
 
 const CLOSE = requiresScopes([SCOPES.close]);
 /** What the outcome reads through its @requires: the locks (group:close) and their reports (a read scope). */

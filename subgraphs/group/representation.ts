@@ -6,9 +6,10 @@ import { isIsoDate } from '../common/fiscal-year';
 import { MAX_ADJUSTMENTS_PER_REPORT, type FigureAdjustment } from '../common/regional-figures';
 import type { SubsidiaryConfig } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
-import { NO_DATASET, type ArrivedReport } from './consolidation';
-import type { ArrivedSignedReport } from './figure-signatures';
+import { NO_DATASET, type ArrivedReport, type ShapedArrival } from './arrivals';
 import type { ReportParams } from './report-params';
+
+export type { ShapedArrival } from './arrivals';
 
 /**
  * The shape of a GroupReport representation, checked before anything is consolidated from it.
@@ -205,9 +206,6 @@ function datasetOf(value: unknown, path: string): { id: string } | null {
   if (typeof mark.id !== 'string' || mark.id.length === 0 || mark.id.length > MAX_DATASET_ID_LENGTH) refuse(`${path}.id`, `must be a string of 1 to ${MAX_DATASET_ID_LENGTH} characters`);
   return { id: mark.id };
 }
-
-/** An arrival whose shape is checked (its signature is not, yet: figure-signatures.ts). */
-export type ShapedArrival = ArrivedSignedReport | typeof NO_DATASET | null;
 
 /** One subsidiary's report as it arrived: its figures, NO_DATASET, or null when they did not arrive. */
 function arrivalOf(value: unknown, subsidiary: SubsidiaryConfig, params: ReportParams, path: string): ShapedArrival {

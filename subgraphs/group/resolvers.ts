@@ -9,7 +9,7 @@ import { CAUSE_AREAS } from '../common/catalog';
 import { FISCAL_YEAR_LIMITS } from '../common/fiscal-year';
 import { regionalTypeNames } from '../kit/schema';
 import { Consolidation, type Arrival } from './consolidation';
-import { b4siSummary } from './b4si';
+import { b4siMapping, b4siSummary } from './b4si';
 import type { GroupLoaders } from './loaders';
 import { arrivalsOf } from './representation';
 import { verifiedArrivals, type FigureVerifier } from './figure-signatures';
@@ -52,6 +52,7 @@ function subsidiaryView(subsidiary: SubsidiaryConfig) {
     __typename: regionalTypeNames(subsidiary).subsidiary,
     ...subsidiary,
     fiscalYearStartMonth: subsidiary.fiscalCalendar.startMonth,
+    fiscalYearNaming: subsidiary.fiscalCalendar.naming,
   };
 }
 
@@ -138,6 +139,7 @@ export function groupResolvers(): GraphQLResolverMap<GroupContext> {
         const stored = new Map((await store.causeAreas()).map((area) => [area._id, area]));
         return CAUSE_AREAS.map((area) => ({ ...area, description: stored.get(area.code)?.description ?? area.name }));
       },
+      contributionTypes: () => b4siMapping(),
       exchangeRates: async (_root: unknown, args: { fiscalYear?: number | null; currency?: string | null }, { store }: GroupContext) => {
         const { min, max } = FISCAL_YEAR_LIMITS;
         if (args.fiscalYear != null && (args.fiscalYear < min || args.fiscalYear > max)) raise('BAD_USER_INPUT', `fiscalYear must be from ${min} to ${max}`, { field: 'fiscalYear' });

@@ -1,25 +1,15 @@
 import { REPORT_CELLS_SDL, commonSdl } from '../common/sdl';
-import { SUBSIDIARIES, type SubsidiaryConfig } from '../common/registry';
+import { GROUP_FISCAL_CALENDAR, GROUP_SUBGRAPH, SUBSIDIARIES } from '../common/registry';
 import { regionalTypeNames } from '../kit/schema';
 import { READ_REQUIREMENT, SCOPES, requiresScopes } from '../common/scopes';
 import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 import { b4siSdl } from './b4si';
 import { groupActivitySdl } from './activity-schema';
 import { fiscalYearSdl, fiscalYearStubsSdl } from './fiscal-year-schema';
+import { consolidationRequires } from './report-requires';
+import { serviceLabelSdl } from '../../shared/service-labels';
 
-/** What a subsidiary signs besides the figures consolidated (group/figure-signatures.ts), and its signature. */
-const SIGNED_REPORT_FIELDS =
-  'adjustments { id originalExpenseId initiativeId date groupFiscalYear restatedFiscalYear causeArea contributionType amountChange closeId reason recordedBy recordedAt } signature { keyId algorithm value }';
-
-/** The fields of each subsidiary report that the consolidation needs, as one @requires selection. */
-export function consolidationRequires(): string {
-  return `subsidiaries { ${SUBSIDIARIES.map(subsidiaryReportSelection).join(' ')} }`;
-}
-
-/** One subsidiary's part of consolidationRequires (the fiscal-year close requires the same of each report). */
-export function subsidiaryReportSelection(subsidiary: SubsidiaryConfig): string {
-  return `... on ${regionalTypeNames(subsidiary).report} { currency cells { groupFiscalYear causeArea contributionType motivation amount expenseCount } volunteering { groupFiscalYear newRegistrations participants hours } asOf dataset { id } ${SIGNED_REPORT_FIELDS} }`;
-}
+export { consolidationRequires, subsidiaryReportSelection } from './report-requires';
 
 export function groupSdl(): string {
   // cache hints: reports for CACHE_MAX_AGE.report, reference data longer, value types as their holder
@@ -36,6 +26,7 @@ type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${READ_REQUI
   country: String!
   currency: String!
   fiscalYearStartMonth: Int!
+  fiscalYearNaming: FiscalYearNaming!
   timeZone: String!
 }
 
@@ -57,6 +48,7 @@ type ${names.report} implements SubsidiaryReport @key(fields: "id") ${READ_REQUI
 
   // Every entry point needs a read scope: the Query fields, and the entities `_entities` reaches.
   return `${commonSdl(['@external', '@requires', '@requiresScopes'])}
+${serviceLabelSdl({ kind: 'headquarters', subgraph: GROUP_SUBGRAPH.key, fiscalYearStartMonth: GROUP_FISCAL_CALENDAR.startMonth, fiscalYearNaming: GROUP_FISCAL_CALENDAR.naming })}
 """A company of the group. Regional subgraphs add its initiatives and volunteering."""
 interface Subsidiary ${reference} {
   code: ID!
@@ -67,7 +59,14 @@ interface Subsidiary ${reference} {
   currency: String!
   "First month (1–12) of its own fiscal year."
   fiscalYearStartMonth: Int!
+  "Whether its fiscal years are named by the calendar year they end in (NEC's, Australia's) or start in."
+  fiscalYearNaming: FiscalYearNaming!
   timeZone: String!
+}
+
+enum FiscalYearNaming {
+  END_YEAR
+  START_YEAR
 }
 
 interface Initiative {
@@ -167,6 +166,8 @@ type Query {
   "Routed to the owning subsidiary by the id's prefix (\\"IN-…\\" is NEC India's). Null when no subsidiary has that prefix, and, once any field besides id is selected, when the owning subsidiary has no such initiative."
   initiative(id: ID!): Initiative ${READ_REQUIREMENT}
   causeAreas: [CauseAreaInfo!] ${READ_REQUIREMENT}
+  "The group's contribution types and how B4SI counts each (input type, valuation: docs/b4si.md)."
+  contributionTypes: [B4siMapping!] ${READ_REQUIREMENT}
   exchangeRates(fiscalYear: Int, currency: String): [ExchangeRate!] ${READ_REQUIREMENT}
   goals: [Goal!] ${READ_REQUIREMENT}
   """

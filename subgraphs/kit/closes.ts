@@ -1,4 +1,3 @@
-import type { SigningKey, VerificationKey } from '../../platform/signing-keys';
 import { raise } from '../common/errors';
 import { verifiedOrder, type FiscalYearAction } from '../common/fiscal-year-orders';
 import { lockStatement, type FigureAdjustment, type RegionalFigures } from '../common/regional-figures';
@@ -8,32 +7,12 @@ import { fromDecimal128 } from '../common/mongo';
 import { PURPOSES, signStatement, type StatementSignature } from '../common/statements';
 import { AuditTrail } from './audit';
 import type { RegionalContext } from './context';
+import type { RegionalReporting } from './reporting';
 import type { RegionalStore } from './store';
 import type { ReportAdjustment, ReportFigures } from './store/figures';
 
-/**
- * How this subsidiary takes part in headquarters' reporting (docs/reporting.md):
- *
- *   - it signs the figures it hands to consolidation with its own key (REGIONAL_SIGNING_KEY,
- *     Ed25519, key id = its code), so that nobody on the way (the gateway included) can change them;
- *   - it applies headquarters' signed fiscal-year orders (HEADQUARTERS_PUBLIC_KEYS verify them),
- *     brought by the close through the gateway (the `<Prefix>FiscalYearLock` entity) and fetched by itself
- *     from headquarters' `/fiscal-year-orders` (HEADQUARTERS_URL; fiscal-year-sync.ts), at start-up and periodically,
- *     so that a subsidiary that was down during a close, or lost its orders with a restore, locks
- *     the year as soon as it is back.
- */
-export interface RegionalReporting {
-  signingKey: SigningKey | null;
-  headquartersKeys: readonly VerificationKey[];
-  /** The group subgraph's base URL (its /fiscal-year-orders), or null: no pull. */
-  headquartersUrl: () => string | null;
-  /** How often headquarters' orders are fetched. */
-  syncIntervalMs: number;
-}
+export { DEFAULT_SYNC_INTERVAL_MS, NO_REPORTING, type RegionalReporting } from './reporting';
 
-export const DEFAULT_SYNC_INTERVAL_MS = 5_000;
-
-export const NO_REPORTING: RegionalReporting = { signingKey: null, headquartersKeys: [], headquartersUrl: () => null, syncIntervalMs: DEFAULT_SYNC_INTERVAL_MS };
 
 /** An adjustment as the report entity serves it and the subsidiary signs it. */
 export function adjustmentView(adjustment: ReportAdjustment): FigureAdjustment {

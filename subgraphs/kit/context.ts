@@ -1,7 +1,7 @@
 import type { Principal } from '../../platform/auth';
 import type { SubsidiaryConfig } from '../common/registry';
 import type { AuditTrail } from './audit';
-import type { RegionalReporting } from './closes';
+import type { RegionalReporting } from './reporting';
 import type { FiscalYearSync } from './fiscal-year-sync';
 import type { RegionalLoaders } from './loaders';
 import type { RegionalStore } from './store';

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Db } from 'mongodb';
-import type { SubsidiaryConfig } from '../common/registry';
+import type { SubsidiaryConfig } from '../common/subsidiary-config';
 import type { RegionalContext } from './context';
 
 /** A subsidiary's genuine local additions to the regional template: more SDL, its resolvers and indexes. */

@@ -2,7 +2,7 @@ import type { Logger } from '../../platform/logger';
 import { verifiedOrder, type FiscalYearOrder } from '../common/fiscal-year-orders';
 import type { SubsidiaryConfig } from '../common/registry';
 import { AuditTrail } from './audit';
-import type { RegionalReporting } from './closes';
+import type { RegionalReporting } from './reporting';
 import type { FiscalYearOrderDocument } from './documents';
 import type { RegionalStore } from './store';
 

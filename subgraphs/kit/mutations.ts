@@ -6,7 +6,7 @@ import { GROUP_FISCAL_CALENDAR, type SubsidiaryConfig } from '../common/registry
 import type { CauseArea, ContributionType, InitiativeStatus, Motivation, PartnerKind } from '../common/catalog';
 import type { RegionalContext } from './context';
 import type { ExpenseDocument, InitiativeDocument, Outcome, Partner } from './documents';
-import { REGIONAL_MUTATIONS, regionalMutationName } from './schema';
+import { REGIONAL_MUTATIONS, regionalMutationName } from './names';
 import type { ExpenseFields } from './store/expenses';
 import type { InitiativeFields } from './store/initiatives';
 import type { ParticipationFields, RegistrationFields, WriteRequest } from './store/writes';
@@ -20,7 +20,7 @@ import { Decimal } from '../common/decimal';
 interface PartnerInput { name: string; kind: PartnerKind }
 interface OutcomeInput { description: string; value?: number | null; unit?: string | null }
 
-interface InitiativeInput {
+export interface InitiativeInput {
   title: string;
   description: string;
   causeArea: CauseArea;
@@ -74,8 +74,11 @@ function tags(list: string[] | null | undefined, field: string): string[] {
   return [...new Set(listOf(list, field, LIMITS.tags).map((tag, index) => requiredText(tag, `${field}[${index}]`, LIMITS.tagLength)))];
 }
 
+/** What checking a write's fields needs of the request: the subsidiary, its today, the actor. */
+export type FieldsContext = Pick<RegionalContext, 'subsidiary' | 'today' | 'actor'>;
+
 /** Validated fields of an initiative from a full input. */
-function initiativeFields(input: InitiativeInput, context: RegionalContext): InitiativeFields {
+export function initiativeFields(input: InitiativeInput, context: Pick<FieldsContext, 'actor'>): InitiativeFields {
   const startDate = dateInRange(input.startDate, 'input.startDate', '2100-12-31');
   const endDate = input.endDate ? dateInRange(input.endDate, 'input.endDate', '2100-12-31') : null;
   if (endDate && endDate < startDate) raise('BAD_USER_INPUT', `input.endDate ${endDate} is before input.startDate ${startDate}`, { field: 'input.endDate' });
@@ -102,7 +105,12 @@ function definedOnly<T extends object>(changes: T): Partial<T> {
 }
 
 export async function openInitiative(id: string, field: string, { subsidiary, store }: RegionalContext): Promise<InitiativeDocument> {
-  const initiative = await store.initiatives.get(ownId(id, subsidiary, field));
+  return requireOpen(await store.initiatives.get(ownId(id, subsidiary, field)));
+}
+
+/** The initiative, if records may be booked against it (not archived). */
+export function requireOpen(initiative: InitiativeDocument): InitiativeDocument {
+  const id = initiative._id;
   if (initiative.status === 'ARCHIVED') raise('INVALID_STATE', `Initiative ${id} is archived; restore its status before recording against it`, { id });
   return initiative;
 }
@@ -118,7 +126,7 @@ export interface InputChecks {
 
 const FIRST_PROBLEM: InputChecks = { run: (check) => check() };
 
-export function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, context: RegionalContext, prefix: string, checks: InputChecks = FIRST_PROBLEM): ExpenseFields {
+export function expenseFields(input: ExpenseInput, initiative: InitiativeDocument, context: FieldsContext, prefix: string, checks: InputChecks = FIRST_PROBLEM): ExpenseFields {
   const { subsidiary, today } = context;
   const currency = checks.run(() => ownCurrency(input.currency, subsidiary), subsidiary.currency);
   const date = checks.run(() => dateInRange(input.date, `${prefix}.date`, today), today);
@@ -159,7 +167,7 @@ function expenseAsInput(expense: ExpenseDocument): ExpenseInput {
   };
 }
 
-function volunteerDates(date: string, context: RegionalContext) {
+function volunteerDates(date: string, context: FieldsContext) {
   const checked = dateInRange(date, 'input.date', context.today);
   return {
     date: checked,
@@ -183,7 +191,7 @@ export interface ParticipationInput {
 }
 
 /** Validated fields of volunteer registrations (checks as for expenseFields). */
-export function registrationFields(input: RegistrationsInput, context: RegionalContext, checks: InputChecks = FIRST_PROBLEM): RegistrationFields {
+export function registrationFields(input: RegistrationsInput, context: FieldsContext, checks: InputChecks = FIRST_PROBLEM): RegistrationFields {
   return {
     ...checks.run(() => volunteerDates(input.date, context), volunteerDates(context.today, context)),
     count: checks.run(() => countOf(input.count, 'input.count')!, 0),
@@ -195,7 +203,7 @@ export function registrationFields(input: RegistrationsInput, context: RegionalC
 }
 
 /** Validated fields of volunteer participation in an open initiative (checks as for expenseFields). */
-export function participationFields(input: ParticipationInput, initiative: InitiativeDocument, context: RegionalContext, checks: InputChecks = FIRST_PROBLEM): ParticipationFields {
+export function participationFields(input: ParticipationInput, initiative: InitiativeDocument, context: FieldsContext, checks: InputChecks = FIRST_PROBLEM): ParticipationFields {
   return {
     ...checks.run(() => volunteerDates(input.date, context), volunteerDates(context.today, context)),
     initiativeId: initiative._id,

@@ -6,35 +6,10 @@ import { ACTIVITY_RECORD_SDL } from '../common/activity-sdl';
 import { regionalActivitySdl } from './activity-schema';
 import { EXPENSE_LIST_SDL } from './expense-pages';
 import { IMPORT_SDL, importMutationsSdl } from './import/schema';
+import { serviceLabelSdl } from '../../shared/service-labels';
+import { regionalMutationName, regionalTypeNames } from './names';
 
-/** Type names a regional subgraph owns, derived from the subsidiary's prefix. */
-export function regionalTypeNames(subsidiary: Pick<SubsidiaryConfig, 'typePrefix'>) {
-  const prefix = subsidiary.typePrefix;
-  return {
-    subsidiary: `${prefix}Subsidiary`,
-    initiative: `${prefix}Initiative`,
-    expense: `${prefix}Expense`,
-    report: `${prefix}Report`,
-    fiscalYearLock: `${prefix}FiscalYearLock`,
-  };
-}
-
-/** Name of a regional mutation: `indiaRecordExpense`. */
-export function regionalMutationName(subsidiary: Pick<SubsidiaryConfig, 'key'>, action: string): string {
-  return `${subsidiary.key}${action}`;
-}
-
-export const REGIONAL_MUTATIONS = [
-  'CreateInitiative',
-  'UpdateInitiative',
-  'ArchiveInitiative',
-  'RecordExpense',
-  'CorrectExpense',
-  'DeleteExpense',
-  'RecordVolunteerRegistrations',
-  'RecordVolunteerParticipation',
-  'RecordAdjustment',
-] as const;
+export { REGIONAL_MUTATIONS, regionalMutationName, regionalTypeNames } from './names';
 
 /** Shared interface and value-type definitions: identical text in every regional subgraph. */
 const SHARED_REGIONAL_SDL = `
@@ -318,6 +293,7 @@ export function regionalSdl(subsidiary: SubsidiaryConfig, localExtension = ''): 
   const read = READ_REQUIREMENT;
   const write = requiresScopes([writeScope(subsidiary.code)]);
   return `${commonSdl(['@requiresScopes'])}
+${serviceLabelSdl({ kind: 'subsidiary', subgraph: subsidiary.key, code: subsidiary.code, name: subsidiary.name })}
 ${SHARED_REGIONAL_SDL}${IMPORT_SDL}
 """${subsidiary.legalName}."""
 type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${read} {

@@ -5,15 +5,17 @@
  * unchanged and the cells still equal to the expenses; a subsidiary down or a rate missing shown,
  * never hidden.
  */
+import { requireSubsidiary } from '../../subgraphs/common/registry';
 import { describe, expect, it } from 'vitest';
-import { america } from '../../subgraphs/america/config';
-import { india } from '../../subgraphs/india/config';
 import { createRegionalStore } from '../../subgraphs/kit/store';
 import { ROLES } from '../../subgraphs/common/scopes';
 import { errorCodes } from '../harness/graphql';
 import { b4siFromRecords, INPUT_TYPE, ISSUE } from '../harness/independent-b4si';
 import { jpyExact, jpyTotal } from '../harness/independent-sums';
 import { useSeededStack } from '../harness/stack';
+
+const america = requireSubsidiary('america');
+const india = requireSubsidiary('india');
 
 const stack = useSeededStack('e2e_b4si', { gatewayEnv: { RESPONSE_CACHE: 'false' } });
 

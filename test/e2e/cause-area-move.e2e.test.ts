@@ -2,11 +2,13 @@
  * Moving an initiative with thousands of expenses to another cause area: one write, answered at
  * once, and no report read meanwhile shows anything but the figures before or after the move.
  */
+import { requireSubsidiary } from '../../subgraphs/common/registry';
 import { describe, expect, it } from 'vitest';
 import { Decimal128 } from 'mongodb';
-import { india } from '../../subgraphs/india/config';
 import { createRegionalStore } from '../../subgraphs/kit/store';
 import { useSeededStack } from '../harness/stack';
+
+const india = requireSubsidiary('india');
 
 const stack = useSeededStack('e2e_move', { gatewayEnv: { RESPONSE_CACHE: 'false' } });
 const EXPENSES = 3_000;

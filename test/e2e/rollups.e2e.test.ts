@@ -1,7 +1,9 @@
+import { requireSubsidiary } from '../../subgraphs/common/registry';
 import { describe, expect, it } from 'vitest';
-import { india } from '../../subgraphs/india/config';
 import { createRegionalStore } from '../../subgraphs/kit/store';
 import { useSeededStack } from '../harness/stack';
+
+const india = requireSubsidiary('india');
 
 const stack = useSeededStack('e2e_rollups');
 const rollups = () => createRegionalStore(stack.db('india'), india).rollups;

@@ -4,14 +4,10 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { es256Issuer } from '../../platform/token-issuer';
 import { ROLES } from '../../subgraphs/common/scopes';
 import type { GraphQLResponse } from './graphql';
+import type { RawResponse } from './raw-response';
 import type { SeededStack } from './stack';
 
-/** A raw answer: status and headers as well as the body. */
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: GraphQLResponse;
-}
+export type { RawResponse } from './raw-response';
 
 /** POSTs one operation with a bearer token (none for null) and keeps the HTTP status. */
 export async function post(url: string, query: string, variables: Record<string, unknown> = {}, token: string | null = null, headers: Record<string, string> = {}): Promise<RawResponse> {

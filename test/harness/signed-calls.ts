@@ -5,7 +5,7 @@
 import { RequestSigner, type SignOptions } from '../../platform/request-signing';
 import type { SigningKey } from '../../platform/signing-keys';
 import type { GraphQLResponse } from './graphql';
-import type { RawResponse } from './security';
+import type { RawResponse } from './raw-response';
 
 export interface SignedRequestOptions {
   /** How to sign: in the past or future (`now`), over another path, with a given nonce, for how long. */

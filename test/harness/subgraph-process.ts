@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../../platform/mongo-server';
 
 export interface SubgraphProcessOptions {
-  /** A name subgraphs/main.ts knows: group, japan, india, america, thailand. */
+  /** A name subgraphs/main.ts knows: group, or a subsidiary's folder (japan, india, america, thailand, …). */
   name: string;
   /** MONGODB_URI, DATABASE_PREFIX, AUTH_*, GATEWAY_PUBLIC_KEYS …; LOG_LEVEL defaults to "silent", NODE_ENV to "development". */
   env: NodeJS.ProcessEnv;

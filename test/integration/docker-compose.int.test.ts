@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { generateSigningKey, privateJwkText, publicKeySet } from '../../platform/signing-keys';
 import { es256Issuer } from '../../platform/token-issuer';
 import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
+import { renderDockerCompose } from '../../schema/docker-compose';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -168,6 +169,10 @@ function scriptOf(of: Service): string | undefined {
 }
 
 describe('docker-compose.yml structure', () => {
+  it('is what `npm run compose` generates from the subgraphs/ folders (run it after adding one)', () => {
+    expect(readFileSync(COMPOSE_FILE, 'utf8')).toBe(renderDockerCompose());
+  });
+
   it('has MongoDB, the five subgraphs, the seed and the gateway, and nothing else', () => {
     expect(Object.keys(file.services).sort()).toEqual(['gateway', 'mongodb', 'seed', ...SUBGRAPHS.map((subgraph) => subgraph.name)].sort());
     expect(SUBGRAPHS.map((subgraph) => subgraph.name).sort()).toEqual(['america', 'group', 'india', 'japan', 'thailand']);

@@ -1,11 +1,13 @@
+import { requireSubsidiary } from '../../subgraphs/common/registry';
 import { describe, expect, it } from 'vitest';
 import { Decimal128, type Db } from 'mongodb';
 import { REGIONAL_COLLECTIONS, type CounterDocument } from '../../subgraphs/kit/documents';
-import { india } from '../../subgraphs/india/config';
 import { createRegionalStore } from '../../subgraphs/kit/store';
 import type { ExpenseFields } from '../../subgraphs/kit/store/expenses';
 import { useIsolatedDatabases } from '../harness/mongo';
 import { regionalWriter } from '../harness/writes';
+
+const india = requireSubsidiary('india');
 
 const databases = useIsolatedDatabases('fresh_ids');
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildSchema, parse } from 'graphql';
+import { parse } from 'graphql';
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
-import { Supergraph } from '@apollo/federation-internals';
-import { ServiceLabels, idempotencyKeys, unavailableResponse, unfilledPaths, type ServiceLabel } from '../../gateway/src/unavailable';
+import { composeServices } from '@apollo/composition';
+import { idempotencyKeys, unavailableResponse, unfilledPaths } from '../../gateway/src/unavailable';
+import { ServiceLabels, type ServiceLabel } from '../../gateway/src/service-labels';
+import { serviceLabelSdl, type ServiceLabelDeclaration } from '../../shared/service-labels';
 import { SubgraphUnavailableError, circuitOpenError, requestTimeoutError } from '../../gateway/src/subgraph-fetch';
 import { loadGatewayConfig, ConfigError } from '../../gateway/src/config';
 import { composeProductSupergraph } from '../../schema/composition';
@@ -52,18 +54,49 @@ describe('the fields a failed subgraph call leaves unfilled', () => {
 });
 
 describe('which subgraph serves which subsidiary', () => {
-  it('maps our subgraphs to subsidiaries and the group subgraph to headquarters only when the supergraph is ours', () => {
+  it('maps subgraphs to subsidiaries and headquarters as the supergraph declares them, and only then', () => {
     const labels = new ServiceLabels();
-    const ours = Supergraph.build(composeProductSupergraph().supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
-    labels.update(ours);
+    labels.update(composeProductSupergraph().supergraphSdl);
     expect(labels.subsidiaryOf('india')).toEqual({ code: 'IN', name: 'NEC India' });
     expect(labels.labelOf('india')).toEqual({ kind: 'subsidiary', code: 'IN', name: 'NEC India' });
+    expect(labels.labelOf('thailand')).toEqual({ kind: 'subsidiary', code: 'TH', name: 'NEC Platforms Thai' });
     expect(labels.subsidiaryOf('group')).toBeUndefined();
     expect(labels.labelOf('group')).toEqual({ kind: 'headquarters' });
+    expect(labels.groupFiscalCalendar()).toEqual({ startMonth: 4, naming: 'END_YEAR' });
     // another project's graph with subgraphs that happen to be called "india" and "group"
-    labels.update(buildSchema(`type Query { products: [String] }`));
+    const foreign = composeServices(['india', 'group'].map((name) => ({ name, url: `http://localhost/${name}`, typeDefs: parse(`type Query { ${name}: [String] }`) })));
+    expect(foreign.errors).toBeUndefined();
+    labels.update(foreign.supergraphSdl!);
     expect(labels.subsidiaryOf('india')).toBeUndefined();
     expect(labels.labelOf('group')).toBeUndefined();
+    expect(labels.groupFiscalCalendar()).toBeUndefined();
+  });
+});
+
+describe('labels declared by any supergraph', () => {
+  it("names a subsidiary the gateway's code has never heard of, from the supergraph alone", () => {
+    const federation = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])';
+    const subgraph = (name: string, label: ServiceLabelDeclaration) => ({
+      name,
+      url: `http://localhost/${name}`,
+      typeDefs: parse(`${federation}\n${serviceLabelSdl(label)}\ntype Query { ${name}Answer: String }`),
+    });
+    const composed = composeServices([
+      subgraph('hq', { kind: 'headquarters', subgraph: 'hq', fiscalYearStartMonth: 7, fiscalYearNaming: 'START_YEAR' }),
+      subgraph('oceania', { kind: 'subsidiary', subgraph: 'oceania', code: 'AU', name: 'NEC Australia' }),
+      // a declaration naming a subgraph the supergraph does not have is ignored
+      subgraph('other', { kind: 'subsidiary', subgraph: 'elsewhere', code: 'NZ', name: 'NEC New Zealand' }),
+    ]);
+    expect(composed.errors).toBeUndefined();
+    const labels = new ServiceLabels();
+    labels.update(composed.supergraphSdl!);
+    expect(labels.labelOf('oceania')).toEqual({ kind: 'subsidiary', code: 'AU', name: 'NEC Australia' });
+    expect(labels.labelOf('hq')).toEqual({ kind: 'headquarters' });
+    expect(labels.labelOf('other')).toBeUndefined();
+    expect(labels.labelOf('elsewhere')).toBeUndefined();
+    expect(labels.groupFiscalCalendar()).toEqual({ startMonth: 7, naming: 'START_YEAR' });
+    const { errors } = unavailableResponse(new SubgraphUnavailableError('oceania', 'timeout', 'no answer within 500 ms'), labels.labelOf('oceania'), parse('{ oceaniaAnswer }'), {});
+    expect(errors?.[0]).toMatchObject({ message: 'NEC Australia (AU) is unavailable: the oceania subgraph did not answer: no answer within 500 ms', extensions: { code: 'SUBSIDIARY_UNAVAILABLE', subsidiary: 'AU' } });
   });
 });
 

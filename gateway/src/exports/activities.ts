@@ -1,4 +1,4 @@
-import { b4siInputType } from './b4si';
+import { readB4siInputTypes, type B4siInputTypeOf } from './b4si';
 import { withinDates, type ExportParams } from './params';
 import { incompleteError } from './report-context';
 import { operationFailed, type OperationResult, type OperationRunner } from './runner';
@@ -75,7 +75,7 @@ function missingProblems(page: NonNullable<FeedPage['activities']>, known: reado
     .map((missing) => ({ code: missing.reasonCode, subsidiary: missing.code, message: missing.reason }));
 }
 
-function itemRow(item: FeedItem, currency: string): Row {
+function itemRow(item: FeedItem, currency: string, b4siInputType: B4siInputTypeOf): Row {
   return [
     item.date,
     item.subsidiary,
@@ -116,6 +116,7 @@ export async function activityExport(runner: OperationRunner, operations: Export
     if (!result.data?.activities) throw operationFailed('ActivityFeedPage', result);
     return result.data.activities;
   };
+  const b4siInputType = await readB4siInputTypes(runner, operations);
   const first = await read(null);
   const problems: Problem[] = missingProblems(first, []);
   if (problems.length > 0 && params.onIncomplete === 'fail') throw incompleteError(problems);
@@ -125,7 +126,7 @@ export async function activityExport(runner: OperationRunner, operations: Export
     for (;;) {
       const next = page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null ? read(page.pageInfo.endCursor) : null;
       next?.catch(() => undefined); // surfaced below
-      const batch = page.items.filter((item) => withinDates(params, item.date)).map((item) => itemRow(item, page.currency));
+      const batch = page.items.filter((item) => withinDates(params, item.date)).map((item) => itemRow(item, page.currency, b4siInputType));
       if (batch.length > 0) yield batch;
       if (!next) return;
       page = await next;

@@ -1,4 +1,4 @@
-import { Decimal } from '../../../subgraphs/common/decimal';
+import { Decimal } from '../../../shared/decimal';
 import { reportContext, type ReportContext } from './report-context';
 import type { ExportParams } from './params';
 import { EXPORT_ERROR_CODES, ExportError, errorSummaries, operationFailed, type OperationResult, type OperationRunner } from './runner';

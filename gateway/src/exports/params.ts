@@ -1,5 +1,4 @@
-import { FISCAL_YEAR_LIMITS, fiscalYearOf } from '../../../subgraphs/common/fiscal-year';
-import { GROUP_FISCAL_CALENDAR } from '../../../subgraphs/common/registry';
+import { FISCAL_YEAR_LIMITS, fiscalYearOf, type FiscalCalendar } from '../../../shared/fiscal-year';
 import { EXPORT_ERROR_CODES, ExportError } from './runner';
 import type { IncompleteMode } from './download';
 
@@ -52,26 +51,30 @@ function date(params: URLSearchParams, name: string): string | undefined {
   return text;
 }
 
-/** The group fiscal year (April–March, named by the year it ends in) of a date. */
-export function groupFiscalYearOf(isoDate: string): number {
-  return fiscalYearOf(isoDate, GROUP_FISCAL_CALENDAR);
+/** The group fiscal year of a date, by the group's calendar as the supergraph declares it (service-labels.ts). */
+export function groupFiscalYearOf(isoDate: string, calendar: FiscalCalendar | undefined): number {
+  if (!calendar) {
+    throw new ExportError(503, EXPORT_ERROR_CODES.unavailable, "The loaded supergraph does not declare the group's fiscal calendar (@headquarters, shared/service-labels.ts): ask by fiscalYear, fromFiscalYear and toFiscalYear instead of dates");
+  }
+  return fiscalYearOf(isoDate, calendar);
 }
 
 /**
  * Reads an export's query string, refusing (BAD_USER_INPUT, HTTP 400, naming the parameter)
  * anything unknown, malformed or out of bounds: `fiscalYear=2024`, or `fromFiscalYear`/
  * `toFiscalYear` (at most 30 years), or dates `from`/`to` (their group fiscal years are read);
- * `subsidiary=JP,IN`; `pageSize` (1 to the gateway's MAX_PAGE_SIZE); `incomplete=fail|mark`.
+ * `subsidiary=JP,IN`; `pageSize` (1 to the gateway's MAX_PAGE_SIZE); `incomplete=fail|mark`. Dates are
+ * placed in group fiscal years by `calendar`, the group's.
  */
-export function exportParams(search: URLSearchParams, maxPageSize: number): ExportParams {
+export function exportParams(search: URLSearchParams, maxPageSize: number, calendar: FiscalCalendar | undefined): ExportParams {
   for (const name of search.keys()) {
     if (!KNOWN.has(name)) throw bad(`Unknown parameter "${name.slice(0, 40)}": an export takes ${[...KNOWN].join(', ')}`, name.slice(0, 40));
   }
   const fiscalYear = year(search, 'fiscalYear');
   const fromDate = date(search, 'from');
   const toDate = date(search, 'to');
-  let fromFiscalYear = year(search, 'fromFiscalYear') ?? fiscalYear ?? (fromDate ? groupFiscalYearOf(fromDate) : undefined);
-  let toFiscalYear = year(search, 'toFiscalYear') ?? fiscalYear ?? (toDate ? groupFiscalYearOf(toDate) : undefined);
+  let fromFiscalYear = year(search, 'fromFiscalYear') ?? fiscalYear ?? (fromDate ? groupFiscalYearOf(fromDate, calendar) : undefined);
+  let toFiscalYear = year(search, 'toFiscalYear') ?? fiscalYear ?? (toDate ? groupFiscalYearOf(toDate, calendar) : undefined);
   if (fiscalYear !== undefined && (search.has('fromFiscalYear') || search.has('toFiscalYear'))) throw bad('Give fiscalYear, or fromFiscalYear and toFiscalYear, not both', 'fiscalYear');
   fromFiscalYear ??= toFiscalYear;
   toFiscalYear ??= fromFiscalYear;
@@ -79,8 +82,8 @@ export function exportParams(search: URLSearchParams, maxPageSize: number): Expo
   if (fromFiscalYear > toFiscalYear) throw bad(`The range ends (${toFiscalYear}) before it starts (${fromFiscalYear})`, 'toFiscalYear');
   if (toFiscalYear - fromFiscalYear + 1 > FISCAL_YEAR_LIMITS.maxSpan) throw bad(`A range spans at most ${FISCAL_YEAR_LIMITS.maxSpan} fiscal years, got ${toFiscalYear - fromFiscalYear + 1}`, 'toFiscalYear');
   if (fromDate && toDate && fromDate > toDate) throw bad(`to (${toDate}) is before from (${fromDate})`, 'to');
-  if (fromDate && groupFiscalYearOf(fromDate) < fromFiscalYear) throw bad(`from (${fromDate}) is before fiscal year ${fromFiscalYear}`, 'from');
-  if (toDate && groupFiscalYearOf(toDate) > toFiscalYear) throw bad(`to (${toDate}) is after fiscal year ${toFiscalYear}`, 'to');
+  if (fromDate && groupFiscalYearOf(fromDate, calendar) < fromFiscalYear) throw bad(`from (${fromDate}) is before fiscal year ${fromFiscalYear}`, 'from');
+  if (toDate && groupFiscalYearOf(toDate, calendar) > toFiscalYear) throw bad(`to (${toDate}) is after fiscal year ${toFiscalYear}`, 'to');
 
   const subsidiaries = (search.get('subsidiary') ?? '').split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
   const malformed = subsidiaries.find((code) => !CODE.test(code));

@@ -1,4 +1,4 @@
-import { Decimal } from '../../../subgraphs/common/decimal';
+import { Decimal } from '../../../shared/decimal';
 import type { ExportParams } from './params';
 import { EXPORT_ERROR_CODES, ExportError, operationFailed, type OperationRunner } from './runner';
 import type { Problem } from './table';

@@ -1,5 +1,5 @@
-import { Decimal } from '../../../subgraphs/common/decimal';
-import { b4siInputType } from './b4si';
+import { Decimal } from '../../../shared/decimal';
+import { b4siInputTypeOf, type ContributionTypes } from './b4si';
 import type { ExportParams } from './params';
 import { EXPORT_ERROR_CODES, ExportError, operationFailed, type OperationRunner } from './runner';
 import type { Column, Problem, Row } from './table';
@@ -63,7 +63,7 @@ function mergedCells(cells: readonly Cell[]): Cell[] {
   return [...merged.values()].map(({ cell, amount }) => ({ ...cell, amount: amount.toString() }));
 }
 
-interface CauseAreas {
+interface CauseAreas extends ContributionTypes {
   causeAreas: { code: string; b4siIssue: string }[] | null;
 }
 
@@ -77,8 +77,9 @@ export interface ReportLineExport {
 /** Reads the report's cells (one operation: a report has at most a few thousand cells) and turns them into rows. */
 export async function reportLineExport(runner: OperationRunner, operations: ExportOperations, params: ExportParams): Promise<ReportLineExport> {
   const reference = await runner.run<CauseAreas>('ReferenceData', operations.text('ReferenceData'), {});
-  if (!reference.data?.causeAreas) throw operationFailed('ReferenceData', reference);
+  if (!reference.data?.causeAreas || !reference.data.contributionTypes) throw operationFailed('ReferenceData', reference);
   const issues = new Map(reference.data.causeAreas.map((area) => [area.code, area.b4siIssue]));
+  const b4siInputType = b4siInputTypeOf(reference.data.contributionTypes);
   const result = await runner.run<ReportCells>('ReportCells', operations.text('ReportCells'), { fromFiscalYear: params.fromFiscalYear, toFiscalYear: params.toFiscalYear });
   const report = result.data?.groupReport;
   if (!report) throw operationFailed('ReportCells', result);

@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { sendJson, type Route } from '../../../platform/http';
 import type { Logger } from '../../../platform/logger';
+import type { FiscalCalendar } from '../../../shared/fiscal-year';
 import type { GatewayContext } from '../datasource';
 import type { AuthContext } from '../plugins/auth';
 import type { TrustedDocuments } from '../operation-manifest';
@@ -47,6 +48,8 @@ export interface ExportRoutesOptions {
   maxPageSize: number;
   /** EXPORTS_MAX_CONCURRENT: exports running at once; one more is refused (EXPORT_BUSY, 503) rather than queued. */
   maxConcurrent: number;
+  /** The group's fiscal calendar, which places date parameters in group fiscal years (from the supergraph: service-labels.ts). */
+  groupFiscalCalendar: () => FiscalCalendar | undefined;
   logger?: Logger;
 }
 
@@ -133,7 +136,7 @@ export function exportRoutes(options: ExportRoutesOptions): Route {
     let rows = 0;
     try {
       const { principal } = await admit(request);
-      const params = exportParams(url.searchParams, maxPageSize);
+      const params = exportParams(url.searchParams, maxPageSize, options.groupFiscalCalendar());
       const runner = new OperationRunner(apollo, request, principal, aborted.signal);
       const planned = await planner(runner, params);
       download = new Download(response, {

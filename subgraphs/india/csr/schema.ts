@@ -1,10 +1,10 @@
 import { enumSdl } from '../../common/catalog';
 import { requiresScopes, writeScope } from '../../common/scopes';
-import { india } from '../config';
+import { requireSubsidiary } from '../../common/registry';
 import { SCHEDULE_VII_ITEMS } from './documents';
 
 /** India's own writes need India's write scope, like the template's (and are audited like them). */
-const WRITE = requiresScopes([writeScope(india.code)]);
+const WRITE = requiresScopes([writeScope(requireSubsidiary('india').code)]);
 
 /** India's statutory CSR obligation (Companies Act 2013, s. 135): local types, fields and mutations. */
 export const CSR_SDL = `

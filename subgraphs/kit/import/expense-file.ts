@@ -5,12 +5,12 @@ import { DateScalar, DecimalScalar } from '../../common/scalars';
 import type { ContributionType } from '../../common/catalog';
 import type { RegionalContext } from '../context';
 import { REGIONAL_COLLECTIONS, type ExpenseDocument, type InitiativeDocument } from '../documents';
-import { expenseFields, type ExpenseInput } from '../mutations';
+import { expenseFields, type ExpenseInput, type FieldsContext } from '../mutations';
 import type { ExpenseFields } from '../store/expenses';
 import { LIMITS, optionalText } from '../validation';
-import { expenseInputOf, readHeader, rowCells, type ImportProblem, type RowCells } from './columns';
+import { expenseInputOf, readHeader, rowCells, type Header, type ImportProblem, type RowCells } from './columns';
 import type { ImportLimits } from './limits';
-import { RowProblems, closedYearMessages, dataRowsOf, illustrativeOf, initiativesOf, rowProblemsOf } from './rows';
+import { RowProblems, closedYearMessages, dataRowsOf, illustrativeOf, initiativesOf, rowProblemsOf, type InitiativeCheck } from './rows';
 import type { Table } from './table';
 
 /** A row that passed every check, with the fields its expense will be recorded with. */
@@ -74,6 +74,43 @@ async function existingExpenses(context: RegionalContext, initiativeIds: readonl
   return new Map(found.map((expense) => [sameness(expense, fromDecimal128(expense.amount)), expense._id]));
 }
 
+/** A data row of an expense file: its cells read by the API's scalars, its problems so far. */
+export interface ParsedExpenseRow {
+  row: number;
+  problems: RowProblems;
+  raw: RowCells;
+  input: ExpenseInput;
+}
+
+/** The header and the data rows of an expense file, each cell parsed as the API parses it. Reads nothing. */
+export function parseExpenseRows(table: Table, today: string, limits: ImportLimits): { rows: number; header: Header; parsed: ParsedExpenseRow[] } {
+  const header = readHeader(table);
+  const dataRows = dataRowsOf(table, header, limits, 'expense');
+  if (header.problems.length > 0) return { rows: dataRows.length, header, parsed: [] };
+  const parsed = dataRows.map(({ row, cells }) => {
+    const problems = rowProblemsOf(row, cells, table);
+    const raw = rowCells(cells, header);
+    const scalar = scalarCells(raw, problems, today);
+    return { row, problems, raw, input: expenseInputOf(scalar) };
+  });
+  return { rows: dataRows.length, header, parsed };
+}
+
+/** A row's fields as the single-row write checks them, its initiative opened as `initiatives` says. Reads nothing. */
+export function expenseRowFields(
+  { row, problems, raw, input }: ParsedExpenseRow,
+  initiatives: ReadonlyMap<string, InitiativeCheck>,
+  context: FieldsContext,
+  defaultSource: string,
+): { row: number; problems: RowProblems; fields: ExpenseFields } {
+  const opened = input.initiativeId === '' ? null : initiatives.get(input.initiativeId)!;
+  if (opened && 'error' in opened) problems.run(() => { throw opened.error; }, null, 'initiativeId');
+  const initiative = opened && 'initiative' in opened ? opened.initiative : ({ _id: input.initiativeId } as InitiativeDocument);
+  const fields = expenseFields(input, initiative, context, 'input', problems);
+  const source = problems.run(() => optionalText(raw.source, 'source', LIMITS.shortTextLength), null, 'source');
+  return { row, problems, fields: { ...fields, illustrative: illustrativeOf(raw.illustrative, problems), source: source ?? defaultSource } };
+}
+
 /**
  * Checks every row of an expense file as the single-row write (`<subsidiary>RecordExpense`) checks
  * its input, with the same functions (kit/mutations.ts expenseFields, kit/validation.ts), and lists
@@ -82,27 +119,12 @@ async function existingExpenses(context: RegionalContext, initiativeIds: readonl
  * of a stored expense or of an earlier row (unless `allowDuplicates`). Reads only.
  */
 export async function checkExpenseFile(table: Table, context: RegionalContext, options: ExpenseFileOptions): Promise<ExpenseFileCheck> {
-  const header = readHeader(table);
-  const dataRows = dataRowsOf(table, header, options.limits, 'expense');
+  const { rows, header, parsed } = parseExpenseRows(table, context.today, options.limits);
   // a header with problems would make every row's cells wrong: it is fixed first
-  if (header.problems.length > 0) return { rows: dataRows.length, expenses: [], problems: header.problems, totals: [], total: Decimal.ZERO };
+  if (header.problems.length > 0) return { rows, expenses: [], problems: header.problems, totals: [], total: Decimal.ZERO };
 
-  const parsed = dataRows.map(({ row, cells }) => {
-    const problems = rowProblemsOf(row, cells, table);
-    const raw = rowCells(cells, header);
-    const scalar = scalarCells(raw, problems, context.today);
-    return { row, problems, raw, input: expenseInputOf(scalar) };
-  });
   const initiatives = await initiativesOf([...new Set(parsed.map(({ input }) => input.initiativeId).filter((id) => id !== ''))], context);
-
-  const checked = parsed.map(({ row, problems, raw, input }) => {
-    const opened = input.initiativeId === '' ? null : initiatives.get(input.initiativeId)!;
-    if (opened && 'error' in opened) problems.run(() => { throw opened.error; }, null, 'initiativeId');
-    const initiative = opened && 'initiative' in opened ? opened.initiative : ({ _id: input.initiativeId } as InitiativeDocument);
-    const fields = expenseFields(input as ExpenseInput, initiative, context, 'input', problems);
-    const source = problems.run(() => optionalText(raw.source, 'source', LIMITS.shortTextLength), null, 'source');
-    return { row, problems, fields: { ...fields, illustrative: illustrativeOf(raw.illustrative, problems), source: source ?? options.defaultSource } };
-  });
+  const checked = parsed.map((row) => expenseRowFields(row, initiatives, context, options.defaultSource));
 
   const years = [...new Set(checked.filter(({ problems }) => !problems.has('date')).map(({ fields }) => fields.groupFiscalYear))];
   const closed = await closedYearMessages(context, years, 'This expense is dated');
@@ -116,14 +138,19 @@ export async function checkExpenseFile(table: Table, context: RegionalContext, o
   const problems = [...header.problems, ...checked.flatMap(({ problems }) => problems.found)];
   const expenses = checked.filter(({ problems }) => problems.found.length === 0).map(({ row, fields }) => ({ row, fields }));
   const { totals, total } = totalsOf(expenses);
-  return { rows: dataRows.length, expenses, problems, totals, total };
+  return { rows, expenses, problems, totals, total };
 }
 
 async function markDuplicates(rows: { row: number; problems: RowProblems; fields: ExpenseFields }[], context: RegionalContext): Promise<void> {
   const clean = rows.filter(({ problems }) => problems.found.length === 0);
   if (clean.length === 0) return;
   const dates = clean.map(({ fields }) => fields.date).sort();
-  const stored = await existingExpenses(context, [...new Set(clean.map(({ fields }) => fields.initiativeId))], dates[0]!, dates.at(-1)!);
+  markRepeatedExpenses(rows, await existingExpenses(context, [...new Set(clean.map(({ fields }) => fields.initiativeId))], dates[0]!, dates.at(-1)!));
+}
+
+/** Marks each row without problems that repeats a stored expense (`stored`: id by sameness) or an earlier row of the file. Reads nothing. */
+export function markRepeatedExpenses(rows: readonly { row: number; problems: RowProblems; fields: ExpenseFields }[], stored: ReadonlyMap<string, string>): void {
+  const clean = rows.filter(({ problems }) => problems.found.length === 0);
   const earlier = new Map<string, number>();
   const how = 'same initiative, date, contribution type, amount and description; import with allowDuplicates: true if it is another expense';
   for (const { row, problems, fields } of clean) {

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { raise } from '../../common/errors';
-import { regionalMutationName } from '../schema';
+import { regionalMutationName } from '../names';
 import type { SubsidiaryConfig } from '../../common/registry';
 import { REGIONAL_COLLECTIONS, type FiscalYearOrderDocument } from '../documents';
 
