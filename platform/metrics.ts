@@ -127,6 +127,8 @@ export function createSubgraphHealthMetrics(registry: Registry, collectUp?: (up:
 export interface GatewayCacheMetrics {
   responseCache: Counter<'event'>;
   sharedFetches: Counter<'subgraph'>;
+  /** Requests answered by an identical execution already in flight (gateway/src/plugins/inbound-deduplication.ts). */
+  sharedRequests: Counter;
   queryPlans: Counter<'result'>;
 }
 
@@ -142,6 +144,11 @@ export function createGatewayCacheMetrics(registry: Registry): GatewayCacheMetri
       name: 'gateway_subgraph_fetch_shared_total',
       help: 'Subgraph queries not sent because an identical one was in flight: they shared its answer.',
       labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    sharedRequests: new Counter({
+      name: 'gateway_inbound_requests_shared_total',
+      help: 'GraphQL queries not executed because an identical one from the same caller identity was in flight: they got its answer.',
       registers: [registry],
     }),
     queryPlans: new Counter({

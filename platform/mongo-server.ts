@@ -7,6 +7,8 @@
  *   2. mongodb-memory-server: a real mongod, where its binary is cached or can be downloaded.
  *   3. mongo-java-server (tools/mongo-test-server): built with Maven and run with a heap limit.
  * MONGO_TEST_SERVER=auto|memory-server|java picks 2/3 (default auto: 2, then 3).
+ * With a data directory (`npm start`'s default) the server keeps its data there: a mongod in
+ * <dir>/wiredtiger, mongo-java-server's H2 file backend in <dir>/h2; the tests pass none.
  */
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
@@ -20,6 +22,8 @@ export type MongoServerKind = 'external' | 'mongodb-memory-server' | 'mongo-java
 export interface StartedMongoServer {
   uri: string;
   kind: MongoServerKind;
+  /** Where an embedded server keeps its data; absent when it keeps it in memory (or is external). */
+  dataPath?: string;
   /** Stops the server if this process started it; a no-op for an external one. */
   stop(): Promise<void>;
 }
@@ -50,8 +54,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+export interface MongoServerOptions {
+  /** Keep an embedded server's data in this directory (created if missing) instead of in memory. */
+  dataDir?: string;
+}
+
+/** The folders of a data directory, one per storage engine (their files are not interchangeable). */
+export function dataPaths(dataDir: string): { wiredTiger: string; h2: string; h2File: string } {
+  const h2 = path.join(dataDir, 'h2');
+  return { wiredTiger: path.join(dataDir, 'wiredtiger'), h2, h2File: path.join(h2, 'csr.mv.db') };
+}
+
 /** Starts a server (or takes MONGODB_URI) and says on stderr which one it is. */
-export async function startMongoServer(): Promise<StartedMongoServer> {
+export async function startMongoServer(options: MongoServerOptions = {}): Promise<StartedMongoServer> {
   const external = process.env.MONGODB_URI?.trim();
   if (external) {
     return { uri: external, kind: 'external', stop: async () => {} };
@@ -61,9 +76,12 @@ export async function startMongoServer(): Promise<StartedMongoServer> {
     throw new Error(`MONGO_TEST_SERVER must be auto, memory-server or java, not "${mode}"`);
   }
 
-  if (mode === 'memory-server' || (mode === 'auto' && !memoryServerRecentlyFailed())) {
+  const paths = options.dataDir === undefined ? undefined : dataPaths(options.dataDir);
+  // the data already there decides the engine: switching would show an empty store
+  const keptInH2 = paths !== undefined && existsSync(paths.h2File) && !existsSync(paths.wiredTiger);
+  if (mode === 'memory-server' || (mode === 'auto' && !keptInH2 && !memoryServerRecentlyFailed())) {
     try {
-      const server = await startMemoryServer();
+      const server = await startMemoryServer(paths?.wiredTiger);
       log(`using mongodb-memory-server (a real mongod) at ${server.uri}`);
       return server;
     } catch (error) {
@@ -74,8 +92,9 @@ export async function startMongoServer(): Promise<StartedMongoServer> {
     }
   }
 
-  const server = await startJavaServer();
-  log(`using mongo-java-server (in-memory, reports MongoDB 4.4; no explain/transactions/$text) at ${server.uri}`);
+  if (paths && existsSync(paths.wiredTiger)) log(`${paths.wiredTiger} holds a mongod's data, which mongo-java-server cannot read: starting from ${paths.h2File}`);
+  const server = await startJavaServer(paths?.h2File);
+  log(`using mongo-java-server (${server.dataPath ? `H2 file ${server.dataPath}` : 'in-memory'}, reports MongoDB 4.4; no explain/transactions/$text) at ${server.uri}`);
   return server;
 }
 
@@ -100,12 +119,14 @@ function rememberMemoryServerFailure(reason: string): void {
   }
 }
 
-async function startMemoryServer(): Promise<StartedMongoServer> {
+async function startMemoryServer(dbPath?: string): Promise<StartedMongoServer> {
   // One download attempt is enough to know; its default is 3 retries with back-off (~8 s here).
   process.env.MONGOMS_MAX_RETRIES ??= '1';
   const { MongoMemoryServer } = await import('mongodb-memory-server');
   const timeoutMs = envInt('MONGO_MEMORY_SERVER_TIMEOUT_MS', 180_000);
-  const creating = MongoMemoryServer.create();
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const creating = MongoMemoryServer.create(dbPath ? { instance: { dbPath, storageEngine: 'wiredTiger' } } : {});
+  const cleanup = dbPath === undefined;
   try {
     const server = await withTimeout(creating, timeoutMs, 'mongodb-memory-server start');
     try {
@@ -116,13 +137,14 @@ async function startMemoryServer(): Promise<StartedMongoServer> {
     return {
       uri: server.getUri(),
       kind: 'mongodb-memory-server',
+      ...(dbPath ? { dataPath: dbPath } : {}),
       stop: async () => {
-        await server.stop({ doCleanup: true, force: true });
+        await server.stop({ doCleanup: cleanup, force: cleanup });
       },
     };
   } catch (error) {
     // If it starts after all (after our timeout), do not leave it running.
-    creating.then((late) => late.stop({ doCleanup: true, force: true })).catch(() => {});
+    creating.then((late) => late.stop({ doCleanup: cleanup, force: cleanup })).catch(() => {});
     throw error;
   }
 }
@@ -152,8 +174,9 @@ export async function buildJavaServerJar(): Promise<string> {
   return jar;
 }
 
-async function startJavaServer(): Promise<StartedMongoServer> {
+async function startJavaServer(dataFile?: string): Promise<StartedMongoServer> {
   const jar = await buildJavaServerJar();
+  if (dataFile) mkdirSync(path.dirname(dataFile), { recursive: true });
   const heap = process.env.MONGO_TEST_SERVER_HEAP ?? '1g';
   const child = spawn(
     'java',
@@ -169,6 +192,7 @@ async function startJavaServer(): Promise<StartedMongoServer> {
       '0',
       // the server exits when this process goes away, however it goes
       '--exit-on-stdin-close',
+      ...(dataFile ? ['--data-file', dataFile] : []),
     ],
     { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
   );
@@ -180,9 +204,11 @@ async function startJavaServer(): Promise<StartedMongoServer> {
   const uri = await withTimeout(
     new Promise<string>((resolve, reject) => {
       child.once('error', (error) => reject(new Error(`cannot run java: ${error.message}`)));
-      child.once('exit', (code, signal) =>
-        reject(new Error(`mongo-java-server exited before listening (code ${code}, signal ${signal})\n${output}`)),
-      );
+      child.once('exit', (code, signal) => {
+        // its own message (e.g. "cannot open …: The file is locked") first: callers show the first line
+        const said = /^mongo-test-server: (.*)$/m.exec(output)?.[1];
+        reject(new Error(`mongo-java-server exited before listening (code ${code}, signal ${signal})${said ? `: ${said}` : ''}\n${output}`));
+      });
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
         const match = /^LISTENING (mongodb:\/\/\S+)/.exec(line);
@@ -210,6 +236,7 @@ async function startJavaServer(): Promise<StartedMongoServer> {
   return {
     uri,
     kind: 'mongo-java-server',
+    ...(dataFile ? { dataPath: dataFile } : {}),
     stop: async () => {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

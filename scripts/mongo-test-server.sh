@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The MongoDB-wire-protocol test server (mongo-java-server, in-memory backend, reports MongoDB 4.4).
+# The MongoDB-wire-protocol test server (mongo-java-server, in-memory backend, reports MongoDB 4.4;
+# with MONGO_TEST_SERVER_DATA_FILE its H2 file backend, which `npm start` uses by default).
 # See docs/mongo-test-server.md.
 #
 #   scripts/mongo-test-server.sh build          build tools/mongo-test-server/target/mongo-test-server.jar
@@ -16,6 +17,7 @@
 #   MONGO_TEST_SERVER_HEAP           JVM heap limit (default 1g)
 #   MONGO_TEST_SERVER_START_TIMEOUT  seconds to wait for the LISTENING line (default 60)
 #   MONGO_TEST_SERVER_STATE_DIR      pid/uri/log directory (default .cache/mongo-test-server)
+#   MONGO_TEST_SERVER_DATA_FILE      keep the data in this H2 MVStore file (default: in memory)
 #   MAVEN_REPO_LOCAL                 Maven repository cache (default: Maven's own, ~/.m2/repository)
 #   CI=true (as root)                install missing Java/Maven with apt-get
 set -euo pipefail
@@ -120,8 +122,13 @@ cmd_start() {
   # setsid: its own session, so that a Ctrl-C in the calling terminal does not reach it.
   local launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
+  local data=()
+  if [[ -n "${MONGO_TEST_SERVER_DATA_FILE:-}" ]]; then
+    mkdir -p "$(dirname "$MONGO_TEST_SERVER_DATA_FILE")"
+    data=(--data-file "$MONGO_TEST_SERVER_DATA_FILE")
+  fi
   "${launcher[@]}" java "-Xmx$HEAP" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
-    -jar "$JAR" --host "$HOST" --port "$port" </dev/null >"$LOG_FILE" 2>&1 &
+    -jar "$JAR" --host "$HOST" --port "$port" "${data[@]}" </dev/null >"$LOG_FILE" 2>&1 &
   pid=$!
   echo "$pid" >"$PID_FILE"
   local deadline=$((SECONDS + START_TIMEOUT))
@@ -186,7 +193,7 @@ case "${1:-}" in
   uri) running_pid >/dev/null && [[ -s "$URI_FILE" ]] && cat "$URI_FILE" || die "not running" ;;
   jar) cmd_build && echo "$JAR" ;;
   *)
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -4,21 +4,40 @@ import { DEV_IDENTITY_FILE, TokenIssuerError, saveDevIdentity, type TokenIssuer 
 import { ROLES } from '../subgraphs/common/scopes';
 import { DEFAULT_DATABASE_PREFIX, createMongoClient, databaseName } from '../subgraphs/common/mongo';
 import { SUBGRAPH_NAMES } from '../subgraphs/launch';
-import { loadSeed, type SeedDatabases } from '../seed/load';
+import type { SeedDatabases } from '../seed/load';
+import { EmbeddedDataError, embeddedData, type EmbeddedData } from './embedded-data';
+import { seedWhenEmpty } from './seed-when-empty';
 import { stackIdentity, startStack, type RunningStack } from './stack';
 import { loadJournalSettings, loadMongoTuning } from '../subgraphs/config';
 import { exitOnTermination } from '../platform/termination';
 
 /**
  * `npm start`: the gateway and every subgraph on their default ports (4000–4005), over
- * MONGODB_URI or, when it is unset, an embedded MongoDB started here and seeded.
+ * MONGODB_URI or, when it is unset, an embedded MongoDB started here that keeps its data in
+ * .data/mongo (EMBEDDED_MONGO_DATA_DIR; EMBEDDED_MONGO_DATA=memory or --ephemeral: a throwaway
+ * run). The seed loads only into an empty store.
  */
 const EXAMPLE = `{ groupReport(fiscalYear: 2024) { total { amount currency } bySubsidiary { code local { amount currency } converted { amount } } } }`;
 
+let data: EmbeddedData;
+try {
+  data = embeddedData(process.env, process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof EmbeddedDataError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(2);
+}
+
 async function mongo(): Promise<StartedMongoServer> {
-  if (!process.env.MONGODB_URI) console.log('MONGODB_URI is not set: starting an embedded MongoDB (data lives only as long as this process).');
+  if (!process.env.MONGODB_URI) {
+    console.log(
+      data.kind === 'disk'
+        ? `MONGODB_URI is not set: starting an embedded MongoDB that keeps its data in ${data.dir} (EMBEDDED_MONGO_DATA=memory or npm start -- --ephemeral for a throwaway run).`
+        : 'MONGODB_URI is not set: starting an embedded MongoDB in memory (data lives only as long as this process).',
+    );
+  }
   try {
-    return await startMongoServer();
+    return await startMongoServer(data.kind === 'disk' ? { dataDir: data.dir } : {});
   } catch (error) {
     console.error(
       [
@@ -36,7 +55,18 @@ async function seed(uri: string, prefix: string): Promise<void> {
   try {
     await client.connect();
     const databases = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, databaseName(prefix, name)])) as unknown as SeedDatabases;
-    await loadSeed(client, databases);
+    const outcome = await seedWhenEmpty(client, databases);
+    console.log(
+      outcome.seeded
+        ? `Seeded the empty store: ${outcome.documents} documents.`
+        : `Kept the data already there (${outcome.documents} documents in ${outcome.databases.join(', ')}); the seed loads only into an empty store.`,
+    );
+    if (!outcome.seeded && outcome.unmarked.length > 0) {
+      console.warn(
+        `${outcome.unmarked.join(', ')} hold no dataset mark and take no writes (an interrupted first seed, or wiped): ` +
+          'restore them, initialise them (npm run dataset -- init), or start over with an empty data folder.',
+      );
+    }
   } finally {
     await client.close();
   }
@@ -81,7 +111,7 @@ const server = await mongo();
 const prefix = process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX;
 let stack: RunningStack | undefined;
 try {
-  if (server.kind !== 'external' || process.env.SEED !== 'false') await seed(server.uri, prefix);
+  if (process.env.SEED !== 'false') await seed(server.uri, prefix);
   stack = await startStack({
     mongoUri: server.uri,
     databasePrefix: prefix,
@@ -110,7 +140,7 @@ termination.serving(async () => {
   await stack?.close();
   await server.stop();
 });
-console.log(`MongoDB:  ${server.uri} (${server.kind}), databases ${prefix}group, ${prefix}japan, …`);
+console.log(`MongoDB:  ${server.uri} (${server.kind}${server.dataPath ? `, data in ${server.dataPath}` : ''}), databases ${prefix}group, ${prefix}japan, …`);
 for (const subgraph of stack.subgraphs.values()) console.log(`Subgraph ${subgraph.name.padEnd(9)} ${subgraph.server.url}`);
 console.log(
   `Subgraph calls are signed by the gateway with Ed25519 key "${stack.signingKey.keyId}" (${process.env.GATEWAY_SIGNING_KEY?.trim() ? 'GATEWAY_SIGNING_KEY' : 'made for this run'}); the subgraphs refuse _entities and _service without it.`,

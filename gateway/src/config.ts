@@ -41,6 +41,8 @@ export interface GatewayConfig {
   landingPage: boolean;
   /** DEDUPLICATE_SUBGRAPH_REQUESTS: identical subgraph queries in flight share one call (plugins/deduplicate.ts). */
   deduplicateSubgraphRequests: boolean;
+  /** DEDUPLICATE_INBOUND_REQUESTS: identical queries in flight from the same caller identity execute once (plugins/inbound-deduplication.ts). */
+  deduplicateInboundRequests: boolean;
   /** RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts). */
   responseCache: { enabled: boolean; maxEntries: number };
   /** GATEWAY_SIGNING_KEY, GATEWAY_SIGNATURE_LIFETIME_S: how the gateway signs its subgraph calls (platform/request-signing.ts). */
@@ -159,6 +161,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     corsOrigins: checked(() => parseCorsOrigins(env.CORS_ORIGINS)),
     landingPage: boolean(env.LANDING_PAGE, 'LANDING_PAGE', !production),
     deduplicateSubgraphRequests: boolean(env.DEDUPLICATE_SUBGRAPH_REQUESTS, 'DEDUPLICATE_SUBGRAPH_REQUESTS', true),
+    deduplicateInboundRequests: boolean(env.DEDUPLICATE_INBOUND_REQUESTS, 'DEDUPLICATE_INBOUND_REQUESTS', true),
     responseCache: {
       enabled: boolean(env.RESPONSE_CACHE, 'RESPONSE_CACHE', true),
       maxEntries: integer(env.RESPONSE_CACHE_MAX_ENTRIES, 'RESPONSE_CACHE_MAX_ENTRIES', 1_000, 1, 1_000_000),

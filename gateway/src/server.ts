@@ -14,6 +14,7 @@ import { SubgraphDataSource, forwardedHeaders, type GatewayContext } from './dat
 import { formatGatewayError } from './errors';
 import { gatewayAuth, type AuthContext } from './plugins/auth';
 import { deduplicateSubgraphRequests } from './plugins/deduplicate';
+import { deduplicateInboundRequests } from './plugins/inbound-deduplication';
 import { exportRoutes } from './exports/routes';
 import { loadManifestFile } from './operation-manifest';
 import { trustedDocuments } from './plugins/trusted-documents';
@@ -86,6 +87,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const signer = config.signing.key ? new RequestSigner(config.signing.key, config.signing.lifetimeSeconds) : undefined;
   if (!signer) logger.warn('GATEWAY_SIGNING_KEY is not set: subgraph calls go unsigned, and subgraphs that verify signatures refuse their entities (docs/security.md)');
   const deduplication = config.deduplicateSubgraphRequests ? deduplicateSubgraphRequests<GatewayContext & AuthContext>({ onShared: (subgraph) => cacheMetrics.sharedFetches.inc({ subgraph }) }) : null;
+  const inbound = config.deduplicateInboundRequests ? deduplicateInboundRequests<GatewayContext & AuthContext>({ onShared: () => cacheMetrics.sharedRequests.inc() }) : null;
   const cache = config.responseCache.enabled
     ? responseCache<GatewayContext & AuthContext>({ maxEntries: config.responseCache.maxEntries, observe: (event) => cacheMetrics.responseCache.inc({ event }) })
     : null;
@@ -137,6 +139,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       auth.plugin,
       ...(trusted ? [trusted.plugin] : []),
       limitsPlugin<GatewayContext>(config.limits),
+      // ahead of the response cache: callers who join an execution neither look it up nor store
+      ...(inbound ? [inbound.plugin] : []),
       ...(deduplication ? [deduplication.plugin] : []),
       ...(cache ? [cache.plugin] : []),
       privateWhenAuthenticated(),

@@ -16,8 +16,8 @@ export function fiscalYearLockRequires(): string {
 }
 
 /** The regional lock entities as headquarters references them (the regional subgraphs resolve them). */
-export function fiscalYearStubsSdl(): string {
-  const stubs = SUBSIDIARIES.map((subsidiary) => {
+export function lockReferencesSdl(): string {
+  const references = SUBSIDIARIES.map((subsidiary) => {
     const names = regionalTypeNames(subsidiary);
     return `
 type ${names.fiscalYearLock} implements SubsidiaryFiscalYearLock @key(fields: "order") ${CLOSE} {
@@ -35,7 +35,7 @@ type ${names.fiscalYearLock} implements SubsidiaryFiscalYearLock @key(fields: "o
 interface SubsidiaryFiscalYearLock {
   order: String!
 }
-${stubs}`;
+${references}`;
 }
 
 /** Headquarters' closing of group fiscal years and its published reports (docs/reporting.md). */

@@ -5,7 +5,7 @@ import { READ_REQUIREMENT, SCOPES, requiresScopes } from '../common/scopes';
 import { CACHE_INHERIT, CACHE_MAX_AGE, cacheFor } from '../common/cache-hints';
 import { b4siSdl } from './b4si';
 import { groupActivitySdl } from './activity-schema';
-import { fiscalYearSdl, fiscalYearStubsSdl } from './fiscal-year-schema';
+import { fiscalYearSdl, lockReferencesSdl } from './fiscal-year-schema';
 import { consolidationRequires } from './report-requires';
 import { serviceLabelSdl } from '../../shared/service-labels';
 
@@ -78,7 +78,7 @@ interface SubsidiaryReport ${CACHE_INHERIT} {
 }
 
 ${REPORT_CELLS_SDL}${perSubsidiary}
-${fiscalYearStubsSdl()}
+${lockReferencesSdl()}
 ${fiscalYearSdl(CACHE_INHERIT)}
 ${b4siSdl(CACHE_INHERIT)}
 

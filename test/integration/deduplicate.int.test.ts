@@ -17,8 +17,9 @@ describe('deduplication on any supergraph', () => {
   let graph: ForeignGraph;
   let withoutDedupe: RunningServer;
   beforeAll(async () => {
-    graph = await startForeignGraph({ hints: false, gatewayEnv: { RESPONSE_CACHE: 'false', REQUEST_TIMEOUT_MS: '1500' } });
-    withoutDedupe = await graph.startGateway({ RESPONSE_CACHE: 'false', DEDUPLICATE_SUBGRAPH_REQUESTS: 'false' });
+    // inbound deduplication (inbound-deduplication.int.test.ts) off: every request reaches the subgraph calls
+    graph = await startForeignGraph({ hints: false, gatewayEnv: { RESPONSE_CACHE: 'false', REQUEST_TIMEOUT_MS: '1500', DEDUPLICATE_INBOUND_REQUESTS: 'false' } });
+    withoutDedupe = await graph.startGateway({ RESPONSE_CACHE: 'false', DEDUPLICATE_SUBGRAPH_REQUESTS: 'false', DEDUPLICATE_INBOUND_REQUESTS: 'false' });
   });
   afterAll(async () => {
     await graph?.close();

@@ -7,15 +7,17 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
- * A MongoDB-wire-protocol server for tests: mongo-java-server's in-memory backend.
+ * A MongoDB-wire-protocol server for tests: mongo-java-server's in-memory backend, or with
+ * {@code --data-file FILE} its H2 MVStore backend keeping the data in FILE (committed after every write).
  *
- * <p>Usage: {@code java -Xmx1g -jar mongo-test-server.jar [--host H] [--port P] [--oplog]
- * [--exit-on-stdin-close]}. A bare number is taken as the port. Environment defaults:
+ * <p>Usage: {@code java -Xmx1g -jar mongo-test-server.jar [--host H] [--port P] [--data-file FILE]
+ * [--oplog] [--exit-on-stdin-close]}. A bare number is taken as the port. Environment defaults:
  * {@code MONGO_TEST_SERVER_HOST} (127.0.0.1), {@code MONGO_TEST_SERVER_PORT} (0 = a free port).
  *
  * <p>Once bound it prints exactly one line {@code LISTENING mongodb://HOST:PORT} to stdout.
@@ -48,16 +50,18 @@ public final class MongoTestServer {
         int port = parsePort(envOr("MONGO_TEST_SERVER_PORT", "0"));
         boolean oplog = false;
         boolean exitOnStdinClose = false;
+        String dataFile = null;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--host" -> host = requireValue(args, ++i, arg);
                 case "--port" -> port = parsePort(requireValue(args, ++i, arg));
+                case "--data-file" -> dataFile = requireValue(args, ++i, arg);
                 case "--oplog" -> oplog = true;
                 case "--exit-on-stdin-close" -> exitOnStdinClose = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: java -jar mongo-test-server.jar [--host H] [--port P] [--oplog] [--exit-on-stdin-close]");
+                    System.out.println("usage: java -jar mongo-test-server.jar [--host H] [--port P] [--data-file FILE] [--oplog] [--exit-on-stdin-close]");
                     return;
                 }
                 default -> {
@@ -70,7 +74,14 @@ public final class MongoTestServer {
             }
         }
 
-        MemoryBackend backend = new MemoryBackend();
+        MongoBackend backend;
+        try {
+            backend = dataFile == null ? new MemoryBackend() : new DurableH2Backend(dataFile);
+        } catch (RuntimeException e) {
+            // e.g. another server holds the file's lock
+            fail("cannot open " + dataFile + ": " + e.getMessage());
+            return;
+        }
         backend.version(MONGO_4_4);
         MongoServer server = new MongoServer(backend);
         if (oplog) {
@@ -88,7 +99,8 @@ public final class MongoTestServer {
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 // shutdownNow() closes the socket and the clients at once, then waits out Netty's
-                // graceful quiet period (~2 s). Nothing is persisted, so give it 500 ms and exit.
+                // graceful quiet period (~2 s). Every write is committed already, so give it 500 ms,
+                // close the store (a file backend's last commit and its compaction) and exit.
                 Thread closer = new Thread(server::shutdownNow, "mongo-test-server-close");
                 closer.setDaemon(true);
                 closer.start();
@@ -97,6 +109,7 @@ public final class MongoTestServer {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
+                    closeQuietly(backend);
                     stopped.countDown();
                 }
             }
@@ -128,6 +141,14 @@ public final class MongoTestServer {
         }
 
         stopped.await();
+    }
+
+    private static void closeQuietly(MongoBackend backend) {
+        try {
+            backend.close();
+        } catch (RuntimeException e) {
+            // closed already by shutdownNow()
+        }
     }
 
     private static String envOr(String name, String fallback) {
