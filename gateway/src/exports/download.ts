@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { ExportOutcome, Problem } from './table';
 
@@ -30,6 +31,8 @@ export interface DownloadHead {
  */
 export class Download {
   private gone = false;
+  /** Settles once the last chunk written was handed to the socket. */
+  private lastWritten: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly response: ServerResponse,
@@ -57,7 +60,8 @@ export class Download {
   /** Writes a chunk; resolves once the socket can take more. Throws ClientGone once the client is gone. */
   async write(chunk: string | Uint8Array): Promise<void> {
     if (this.closed) throw new ClientGone();
-    if (this.response.write(chunk)) return;
+    this.lastWritten = new Promise<void>((resolve) => this.response.write(chunk, () => resolve()));
+    if (!this.response.writableNeedDrain) return;
     await this.drained();
   }
 
@@ -92,6 +96,8 @@ export class Download {
       // the socket ends after what was written (the marks) is flushed, without the last chunk
       const socket = this.response.socket;
       if (!socket) return void this.response.destroy();
+      // Node 22+ hands chunked writes to the socket later (corked until the next tick): wait for the last one
+      await Promise.race([this.lastWritten, once(this.response, 'close')]);
       await new Promise<void>((resolve) => socket.end(() => resolve()));
       socket.destroy();
       return;
