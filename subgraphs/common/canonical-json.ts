@@ -74,7 +74,12 @@ export function canonicalJson(value: unknown): string {
   return out.join('');
 }
 
-/** SHA-256 over the canonical JSON's UTF-8 bytes: "sha256:<64 hex digits>". */
+/** SHA-256 over a text's UTF-8 bytes: "sha256:<64 hex digits>". */
+export function textHash(text: string): string {
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+}
+
+/** The hash of a value's canonical JSON (textHash of it): what a published report states. */
 export function contentHash(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex')}`;
+  return textHash(canonicalJson(value));
 }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { VerificationKey } from '../../platform/signing-keys';
-import { CanonicalJsonError, canonicalJson } from '../common/canonical-json';
+import { CanonicalJsonError, canonicalJson, textHash } from '../common/canonical-json';
 import { Decimal } from '../common/decimal';
 import { verifiedOrder } from '../common/fiscal-year-orders';
 import type { PublishedReportDocument, PublishedSubsidiary } from '../common/published-report';
@@ -69,7 +68,7 @@ export function envelopeOf(file: unknown): { document: string; hash: string; sig
 }
 
 function checkedHash(text: string, stated: string): PublishedReportDocument {
-  const actual = `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+  const actual = textHash(text);
   if (actual !== stated) throw new ReportVerificationError('hash', `hash: the file states ${stated}, the document hashes to ${actual}`);
   let document: PublishedReportDocument;
   try {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Principal } from '../../../platform/auth';
-import { declaredVariables, stableJson } from './response-cache';
+import { declaredVariables, sha256, stableJson } from './response-cache';
 
 /**
  * Inbound in-flight deduplication, for any supergraph: identical queries in flight execute once
@@ -55,9 +54,6 @@ interface Flight {
   settle: (answer: SharedAnswer | null) => void;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
-}
 
 /**
  * Who asks, as far as sharing an execution goes. With a verified token: its subject and its scopes.

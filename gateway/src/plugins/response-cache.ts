@@ -118,7 +118,8 @@ export const UNWRITTEN_ERROR_CODES: readonly string[] = [
 const DEFAULT_MAX_ENTRY_CHARS = 1_048_576;
 const DEFAULT_MAX_TOTAL_CHARS = 64 * 1_048_576;
 
-function sha256(text: string): string {
+/** A key's digest (base64url SHA-256): fixed-size keys whatever the text. */
+export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
