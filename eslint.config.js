@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'tools/**/target/**', '.cache/**'] },
+  { ignores: ['node_modules/**', 'tools/**/target/**', '.cache/**', 'web/dist/**', 'dist/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,7 +9,7 @@
  * stdin closes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -28,6 +28,9 @@ export interface BenchChild<Info> {
 }
 
 const running = new Set<ChildProcess>();
+
+/** Where taskset is, or null (then nothing is pinned). */
+export const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((candidate) => existsSync(candidate)) ?? null;
 
 function killAll(signal: NodeJS.Signals): void {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -71,6 +74,10 @@ export interface SpawnOptions {
   logFile: string;
   /** Extra options for node (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Run the script with plain node, not through tsx (a .js/.mjs script). */
+  plainNode?: boolean;
+  /** Pin the process to these CPUs (`taskset -c`), e.g. "1"; ignored where taskset is missing. */
+  cpus?: string;
   /** Ready when GET of this URL answers 2xx; without it, when the child prints its BENCH_READY line. */
   healthUrl?: string;
   timeoutMs?: number;
@@ -81,7 +88,11 @@ export async function spawnServer<Info = undefined>(options: SpawnOptions): Prom
   const { name, logFile, timeoutMs = 90_000 } = options;
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, options.script), ...(options.args ?? [])], {
+  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.plainNode ? [] : ['--import', 'tsx']), path.join(REPO_ROOT, options.script), ...(options.args ?? [])];
+  // taskset execs node: the pid stays the server's
+  const pinned = options.cpus && TASKSET ? [TASKSET, '-c', options.cpus] : [];
+  const [command = process.execPath, ...args] = [...pinned, process.execPath, ...nodeArgs];
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -171,6 +182,16 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 export function rssOf(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak resident set size of a process over its life so far (VmHWM), bytes; 0 when it is gone. */
+export function peakRssOf(pid: number): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;

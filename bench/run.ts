@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --sizes 10000,100000 --duration 10 --connections 10 --layout split|stack --cpu-prof]`
+ * `npm run bench [-- --scenario all|csr|federation --sizes 10000,100000 --duration 10 --connections 10 --layout split|stack --cpu-prof]`
  *
  * For each size: generates the data into fresh databases, starts the subgraphs and the project
  * gateway (their own entry points, one process each) and a stock Apollo gateway over the same
  * subgraphs, warms them up, drives the three workloads with autocannon, replays the dashboard's
  * query plan straight against the subgraphs (the floor), and prints a Markdown report (also
  * written to bench/results/latest.md, with the raw numbers in latest.json). Everything it
- * started is stopped at the end, on errors and on Ctrl-C.
+ * started is stopped at the end, on errors and on Ctrl-C. The general federation scenario
+ * (bench/federation/scenario.ts: small subgraphs, this gateway vs stock and Hive Gateway) runs after
+ * the CSR workloads, or alone with `--scenario federation`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,8 @@ import { BENCH_DIR, childPids, freePort, installCleanup, spawnServer, watchResou
 import { summarizeProfile, type ProfileSummary } from './profile';
 import { renderReport, type FetchTiming, type Measured, type RunInfo, type SizeResults } from './report';
 import { BI_PAGE_SIZE, DASHBOARD, DASHBOARD_FISCAL_YEAR, INITIATIVE_LIST, fanOut, recordExpense } from './workloads';
+import { renderFederationReport, renderFederationSection } from './federation/report';
+import { runFederationScenario, type FederationResults } from './federation/scenario';
 
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 const LOG_DIR = path.join(RESULTS_DIR, 'logs');
@@ -42,6 +46,11 @@ interface Options {
   layout: 'split' | 'stack';
   /** Write a V8 CPU profile of every server process to bench/results/profiles/. */
   cpuProf: boolean;
+  /** all: the CSR workloads, then the general federation scenario; or one of them. */
+  scenario: 'all' | 'csr' | 'federation';
+  /** The federation scenario's clients and interleaved rounds. */
+  federationConnections: number;
+  rounds: number;
 }
 
 function parseOptions(): Options {
@@ -52,11 +61,14 @@ function parseOptions(): Options {
       connections: { type: 'string', default: '10' },
       layout: { type: 'string', default: 'split' },
       'cpu-prof': { type: 'boolean', default: false },
+      scenario: { type: 'string', default: 'all' },
+      'federation-connections': { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '2' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('npm run bench [-- --sizes 10000,100000 --duration 10 --connections 10 --layout split|stack --cpu-prof]');
+    console.log('npm run bench [-- --scenario all|csr|federation --sizes 10000,100000 --duration 10 --connections 10 --layout split|stack --cpu-prof --federation-connections 50 --rounds 2]');
     process.exit(0);
   }
   const positive = (text: string, name: string) => {
@@ -65,12 +77,16 @@ function parseOptions(): Options {
     return value;
   };
   if (values.layout !== 'split' && values.layout !== 'stack') throw new Error(`--layout must be split or stack, got "${values.layout}"`);
+  if (values.scenario !== 'all' && values.scenario !== 'csr' && values.scenario !== 'federation') throw new Error(`--scenario must be all, csr or federation, got "${values.scenario}"`);
   return {
     sizes: values.sizes ? values.sizes.split(',').map((size) => positive(size.replace(/_/g, '').trim(), 'sizes')) : null,
     duration: positive(values.duration, 'duration'),
     connections: positive(values.connections, 'connections'),
     layout: values.layout,
     cpuProf: values['cpu-prof'] ?? false,
+    scenario: values.scenario,
+    federationConnections: positive(values['federation-connections'], 'federation-connections'),
+    rounds: positive(values.rounds, 'rounds'),
   };
 }
 
@@ -439,6 +455,16 @@ async function main(): Promise<void> {
   // GCP, Azure, Alibaba) when it starts: traffic off this machine. Every process inherits this.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const startedAt = new Date();
+  const federation = (): Promise<FederationResults> =>
+    runFederationScenario({ seconds: Math.max(1, options.duration / 4), rounds: Math.max(2, options.rounds), connections: options.federationConnections, installHive: true, logDir: LOG_DIR, log });
+  if (options.scenario === 'federation') {
+    installCleanup();
+    mkdirSync(LOG_DIR, { recursive: true });
+    const federationResults = await federation();
+    const report = renderFederationReport({ startedAt, finishedAt: new Date(), machine: machineDescription() }, federationResults);
+    writeResults(report, { federation: federationResults });
+    return;
+  }
   const notes: string[] = [];
   const largest = Math.max(...(options.sizes ?? [100_000]));
   if (!process.env.MONGODB_URI) {
@@ -476,10 +502,11 @@ async function main(): Promise<void> {
     results.push(options.cpuProf ? { ...measured, profiles: profilesOf(size) } : measured);
   }
 
+  const federationResults = options.scenario === 'all' ? await federation() : undefined;
   const runInfo: RunInfo = {
     startedAt,
     finishedAt: new Date(),
-    machine: `${cpus().length} CPU (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    machine: machineDescription(),
     node: `Node ${process.version}`,
     mongo: mongoDescription,
     auth: auth.description,
@@ -488,12 +515,23 @@ async function main(): Promise<void> {
     connections: options.connections,
     notes,
   };
-  const report = renderReport(runInfo, results);
+  const report = renderReport(runInfo, results) + (federationResults ? `\n${renderFederationSection(federationResults)}\n` : '');
+  writeResults(report, { runInfo, results, ...(federationResults ? { federation: federationResults } : {}) });
+  await client.close();
+  await mongo.stop();
+}
+
+function machineDescription(): string {
+  return `${cpus().length} CPU (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
+}
+
+/** bench/results/latest.md and latest.json (raw numbers; latency arrays summarised). */
+function writeResults(report: string, raw: unknown): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(path.join(RESULTS_DIR, 'latest.md'), report);
   writeFileSync(
     path.join(RESULTS_DIR, 'latest.json'),
-    JSON.stringify({ runInfo, results }, (key, value: unknown) => {
+    JSON.stringify(raw, (key, value: unknown) => {
       if (value instanceof Float64Array) return { count: value.length, p50: value[Math.floor(value.length / 2)], max: value[value.length - 1] };
       if (value instanceof Map) return Object.fromEntries(value);
       if (typeof value === 'bigint') return value.toString();
@@ -502,8 +540,6 @@ async function main(): Promise<void> {
   );
   console.log(report);
   log(`report written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.md'))}; server logs in ${path.relative(process.cwd(), LOG_DIR)}`);
-  await client.close();
-  await mongo.stop();
 }
 
 try {

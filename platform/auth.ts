@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { TokenKeyError, parseTokenPublicKeys, selectTokenKey, type TokenVerificationKey } from './token-keys';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface AuthConfig {
   /** HS256 shared secret; null when tokens are verified with a JWKS only. */
@@ -196,7 +197,8 @@ export type Authenticator = (authorization: string | undefined) => Promise<Princ
 /**
  * Verifies the Authorization header of a request: signature (HS256 with the secret, RS256/ES256
  * with the public keys or the JWKS), expiry, issuer, audience and the claims' types. Throws
- * AuthenticationError with a safe message.
+ * AuthenticationError with a safe message. A token verified once is trusted again without a new
+ * signature check until it expires, for at most a minute (verified-tokens.ts).
  */
 export function createAuthenticator(config: AuthConfig): Authenticator {
   const jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 }) : null;
@@ -211,6 +213,7 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
   };
   const anonymous: Principal = { subject: 'anonymous', scopes: new Set(config.anonymousScopes), anonymous: true };
+  const verified = new VerifiedTokens<Principal>();
 
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') {
@@ -220,15 +223,21 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)[ ]*$/i.exec(authorization);
     if (!match || match[1]!.length > MAX_TOKEN_LENGTH) throw new AuthenticationError('The Authorization header must be "Bearer <token>"');
     if (algorithms.length === 0) throw new AuthenticationError('This service accepts no tokens (authentication is not configured)');
+    const token = match[1]!;
+    const known = verified.get(token);
+    if (known) return known;
     try {
-      const { payload } = await jwtVerify(match[1]!, key, {
+      const { payload } = await jwtVerify(token, key, {
         algorithms,
         issuer: config.issuer,
         audience: config.audience,
         clockTolerance: config.clockToleranceSeconds,
         requiredClaims: ['sub', 'exp'],
       });
-      return { subject: subjectOf(payload), scopes: scopesOf(payload), anonymous: false };
+      const principal: Principal = { subject: subjectOf(payload), scopes: scopesOf(payload), anonymous: false };
+      // jose refuses once exp + tolerance is reached (requiredClaims makes exp a number here)
+      verified.remember(token, principal, ((payload.exp as number) + config.clockToleranceSeconds) * 1000);
+      return principal;
     } catch (error) {
       throw new AuthenticationError(reason(error));
     }

@@ -217,10 +217,13 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
  * Stops accepting connections, lets in-flight requests finish (their responses ask the client to
  * close the connection), closes idle keep-alive connections as they appear, and after
  * `drainTimeoutMs` cuts whatever is left. Resolves once every connection is gone; a second call is a no-op.
+ * With `drainDelayMs`, it first keeps serving that long with /ready at 503, so that a load balancer
+ * probing /ready takes it out before it stops accepting (docs/scaling.md).
  */
-export async function closeGracefully(server: Server, drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<void> {
-  if (!server.listening) return;
+export async function closeGracefully(server: Server, drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, drainDelayMs = 0): Promise<void> {
+  if (!server.listening || draining.has(server)) return;
   draining.add(server);
+  if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
   const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
   server.closeIdleConnections();
   const sweeper = setInterval(() => server.closeIdleConnections(), 25);
@@ -234,7 +237,7 @@ export async function closeGracefully(server: Server, drainTimeoutMs = DEFAULT_D
 }
 
 /** Starts listening; port 0 picks a free port. `close()` drains in-flight requests (closeGracefully). */
-export async function listen(server: Server, port: number, host: string, path = '/graphql', drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): Promise<RunningServer> {
+export async function listen(server: Server, port: number, host: string, path = '/graphql', drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, drainDelayMs = 0): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -247,7 +250,7 @@ export async function listen(server: Server, port: number, host: string, path = 
   return {
     url: `http://${shownHost}:${address.port}${path}`,
     port: address.port,
-    close: () => closeGracefully(server, drainTimeoutMs),
+    close: () => closeGracefully(server, drainTimeoutMs, drainDelayMs),
   };
 }
 

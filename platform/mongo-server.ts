@@ -13,9 +13,9 @@
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
+import { REPO_ROOT } from '../shared/repo-root';
 
 export type MongoServerKind = 'external' | 'mongodb-memory-server' | 'mongo-java-server';
 
@@ -28,7 +28,7 @@ export interface StartedMongoServer {
   stop(): Promise<void>;
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { REPO_ROOT };
 const STATE_DIR = path.join(REPO_ROOT, '.cache', 'mongo-test-server');
 const SCRIPT = path.join(REPO_ROOT, 'scripts', 'mongo-test-server.sh');
 /** Written when mongodb-memory-server could not get a mongod; auto mode skips it for a day. */

@@ -13,9 +13,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_AUDIENCE, DEVELOPMENT_ISSUER } from './auth';
+import { fromRoot } from '../shared/repo-root';
 
 export interface MintOptions {
   subject: string;
@@ -110,7 +110,7 @@ export function hs256Issuer(secret: string, settings: IssuerSettings = {}): Toke
 }
 
 /** Where `npm start` leaves its identity provider's key for `npm run token` (.cache/ is not committed). */
-export const DEV_IDENTITY_FILE = fileURLToPath(new URL('../.cache/dev-identity.json', import.meta.url));
+export const DEV_IDENTITY_FILE = fromRoot('.cache', 'dev-identity.json');
 
 /** What that file holds. */
 export interface DevIdentityFile {

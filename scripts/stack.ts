@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../shared/repo-root';
 import { loadGatewayConfig } from '../gateway/src/config';
 import { authEnabled, loadAuthConfig, type AuthConfig } from '../platform/auth';
 import { createGateway } from '../gateway/src/server';
@@ -14,8 +13,9 @@ import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../subgraphs/common/registry';
 import { DEFAULT_SYNC_INTERVAL_MS } from '../subgraphs/kit/closes';
 import { DEFAULT_FIGURES_MAX_AGE_S, regionalSigningKey, type GroupReporting } from '../subgraphs/reporting-config';
 import { RegionalKeys } from '../subgraphs/common/statements';
+import { loadCacheInvalidation } from '../subgraphs/common/write-invalidation';
 
-export const SUPERGRAPH_PATH = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'schema', 'supergraph.graphql');
+export const SUPERGRAPH_PATH = fromRoot('schema', 'supergraph.graphql');
 
 export interface StackOptions {
   mongoUri: string;
@@ -144,6 +144,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     journal: options.journal,
     edge,
     reporting: reportingOf(name),
+    cacheInvalidation: loadCacheInvalidation(subgraphEnv),
   });
   const launched = await Promise.all(SUBGRAPH_NAMES.map((name) => launchSubgraph(launchOf(name), options.defaultPorts ? defaultPortOf(name) : 0, host)));
   const subgraphs = new Map(launched.map((subgraph) => [subgraph.name, subgraph]));

@@ -10,9 +10,10 @@ import { seedWhenEmpty } from './seed-when-empty';
 import { stackIdentity, startStack, type RunningStack } from './stack';
 import { loadJournalSettings, loadMongoTuning } from '../subgraphs/config';
 import { exitOnTermination } from '../platform/termination';
+import { appLink } from './app-link';
 
 /**
- * `npm start`: the gateway and every subgraph on their default ports (4000–4005), over
+ * `npm start`: the gateway and every subgraph on their default ports (4000–4005; PORT=0: free ones), over
  * MONGODB_URI or, when it is unset, an embedded MongoDB started here that keeps its data in
  * .data/mongo (EMBEDDED_MONGO_DATA_DIR; EMBEDDED_MONGO_DATA=memory or --ephemeral: a throwaway
  * run). The seed loads only into an empty store.
@@ -85,7 +86,8 @@ try {
 /** How to get tokens for this stack, and a ready headquarters token (development only). */
 async function printAuthentication(url: string): Promise<void> {
   if (process.env.NODE_ENV === 'production' || !issuer) {
-    console.log(`Every request needs a bearer token from your identity provider (issuer ${auth.issuer}, audience ${auth.audience}).\n`);
+    console.log(`Every request needs a bearer token from your identity provider (issuer ${auth.issuer}, audience ${auth.audience}).`);
+    console.log(`Web app: ${new URL(url).origin}/app/ (paste a token there)\n`);
     return;
   }
   const token = await issuer.mint({ subject: 'hq-demo', scopes: ROLES.hq, ttlSeconds: 12 * 3600 });
@@ -101,6 +103,7 @@ async function printAuthentication(url: string): Promise<void> {
       'Mint tokens for other roles (hq, bi, admin, regional:<CODE>, or --scope …) in another terminal:',
       '  npm run -s token -- --role regional:IN --sub priya',
       `\nHeadquarters token (${ROLES.hq.join(' ')}, valid 12 hours):\n  ${token}\n`,
+      `Web app, signed in as headquarters (development only; a regional team's link: npm run -s token -- --role regional:IN --sub priya --link):\n  ${appLink(url, token)}\n`,
       `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${token}' \\\n    -d '${JSON.stringify({ query: EXAMPLE })}'\n`,
     ].join('\n'),
   );
@@ -116,7 +119,8 @@ try {
     mongoUri: server.uri,
     databasePrefix: prefix,
     host: process.env.HOST ?? '127.0.0.1',
-    defaultPorts: true,
+    // PORT=0: every server on a free port (the addresses are printed below)
+    defaultPorts: process.env.PORT !== '0',
     production: process.env.NODE_ENV === 'production',
     gatewayEnv: process.env,
     subgraphEnv: process.env,
@@ -128,7 +132,7 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`Could not start the stack: ${message}`);
-  if (message.includes('EADDRINUSE')) console.error('A port from 4000 to 4005 is taken: stop what uses it, or run the servers one by one (README, "Running pieces alone").');
+  if (message.includes('EADDRINUSE')) console.error('A port from 4000 to 4005 is taken: stop what uses it, start with PORT=0 (free ports), or run the servers one by one (README, "Running pieces alone").');
   await server.stop();
   process.exit(1);
 }

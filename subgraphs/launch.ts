@@ -10,6 +10,7 @@ import type { AuthConfig } from '../platform/auth';
 import type { JournalSettings } from './kit/store/journal';
 import type { RegionalReporting } from './kit/closes';
 import type { GroupReporting } from './reporting-config';
+import type { CacheInvalidationSettings } from './common/write-invalidation';
 
 export const SUBGRAPH_NAMES = [GROUP_SUBGRAPH.key, ...REGIONS.map((region) => region.subsidiary.key)] as const;
 
@@ -37,6 +38,8 @@ export interface SubgraphLaunch {
    * Without: figures go unsigned, and headquarters refuses unsigned figures.
    */
   reporting?: { group?: GroupReporting; regional?: RegionalReporting };
+  /** REDIS_URL, REDIS_TIMEOUT_MS (common/write-invalidation.ts loadCacheInvalidation): every write invalidates the gateways' shared response cache. */
+  cacheInvalidation?: CacheInvalidationSettings | null;
 }
 
 export interface LaunchedSubgraph {
@@ -57,7 +60,7 @@ export function defaultPortOf(name: string): number {
 export async function buildSubgraph(launch: SubgraphLaunch, mongo: MongoClient): Promise<Subgraph> {
   const database = databaseName(launch.databasePrefix, launch.name);
   if (launch.name === GROUP_SUBGRAPH.key) {
-    return createGroupSubgraph({ mongo, database, production: launch.production, auth: launch.auth, ...(launch.reporting?.group ? { reporting: launch.reporting.group } : {}) });
+    return createGroupSubgraph({ mongo, database, production: launch.production, auth: launch.auth, cacheInvalidation: launch.cacheInvalidation, ...(launch.reporting?.group ? { reporting: launch.reporting.group } : {}) });
   }
   const region = REGIONS.find((candidate) => candidate.subsidiary.key === launch.name);
   if (!region) throw new Error(`Unknown subgraph "${launch.name}"; known: ${SUBGRAPH_NAMES.join(', ')}`);
@@ -67,6 +70,7 @@ export async function buildSubgraph(launch: SubgraphLaunch, mongo: MongoClient):
     production: launch.production,
     auth: launch.auth,
     ...(launch.journal ? { journal: launch.journal } : {}),
+    cacheInvalidation: launch.cacheInvalidation,
     ...(launch.reporting?.regional ? { reporting: launch.reporting.regional } : {}),
   });
 }

@@ -5,6 +5,7 @@ import type { SubgraphEdge } from './common/subgraph-server';
 import { SubgraphConfigError, loadJournalSettings, loadMongoTuning, loadSubgraphEdge } from './config';
 import { SUBGRAPH_NAMES, defaultPortOf, launchSubgraph, type SubgraphLaunch } from './launch';
 import { loadSubgraphReporting } from './reporting-config';
+import { loadCacheInvalidation } from './common/write-invalidation';
 import { exitOnTermination } from '../platform/termination';
 
 /** Runs one subgraph alone: `npm run subgraph -- india` (PORT, HOST, MONGODB_URI, DATABASE_PREFIX). */
@@ -58,7 +59,7 @@ const port = process.env.PORT ? Number(process.env.PORT) : defaultPortOf(name);
 const termination = exitOnTermination();
 try {
   const launched = await launchSubgraph(
-    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production, auth, mongo, journal, edge, reporting },
+    { name, mongoUri, databasePrefix: process.env.DATABASE_PREFIX ?? DEFAULT_DATABASE_PREFIX, production, auth, mongo, journal, edge, reporting, cacheInvalidation: loadCacheInvalidation(process.env) },
     port,
     process.env.HOST ?? '127.0.0.1',
   );

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUBGRAPHS_DIR, SUBSIDIARIES } from './common/registry';
+import { runtimeModuleOf } from '../shared/repo-root';
 import type { RegionalDefinition, RegionalExtension } from './kit/definition';
 
 /** A folder's optional local additions to the regional template: subgraphs/<key>/extension.ts exporting `extension`. */
@@ -10,7 +11,10 @@ export const EXTENSION_FILE = 'extension.ts';
 async function extensionOf(key: string): Promise<RegionalExtension | undefined> {
   const file = join(SUBGRAPHS_DIR, key, EXTENSION_FILE);
   if (!existsSync(file)) return undefined;
-  const module = (await import(pathToFileURL(file).href)) as { extension?: RegionalExtension };
+  // running compiled, its bundle dist/subgraphs/<key>/extension.js (npm run build makes one per folder)
+  const compiled = runtimeModuleOf(file);
+  if (!existsSync(compiled)) throw new Error(`subgraphs/${key}/${EXTENSION_FILE} has no compiled ${compiled}: the build is out of date, run npm run build`);
+  const module = (await import(pathToFileURL(compiled).href)) as { extension?: RegionalExtension };
   if (!module.extension) throw new Error(`subgraphs/${key}/${EXTENSION_FILE} must export \`extension\` (a RegionalExtension: typeDefs and resolvers)`);
   return module.extension;
 }

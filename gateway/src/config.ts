@@ -30,6 +30,8 @@ export interface GatewayConfig {
   circuitBreaker: CircuitBreakerConfig;
   /** SHUTDOWN_TIMEOUT_MS: how long closing lets in-flight requests finish. */
   shutdownTimeoutMs: number;
+  /** DRAIN_DELAY_MS: how long closing first keeps serving with /ready at 503, for a load balancer to take this replica out (docs/scaling.md). */
+  drainDelayMs: number;
   maxBodyBytes: number;
   /** MAX_DEPTH, MAX_ALIASES, MAX_COST, MAX_PAGE_SIZE, REQUEST_TIMEOUT_MS (plugins/limits.ts). */
   limits: QueryLimits;
@@ -43,8 +45,11 @@ export interface GatewayConfig {
   deduplicateSubgraphRequests: boolean;
   /** DEDUPLICATE_INBOUND_REQUESTS: identical queries in flight from the same caller identity execute once (plugins/inbound-deduplication.ts). */
   deduplicateInboundRequests: boolean;
-  /** RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts). */
-  responseCache: { enabled: boolean; maxEntries: number };
+  /**
+   * RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts);
+   * REDIS_URL: kept in Redis, shared by every gateway replica (plugins/response-store-redis.ts), REDIS_TIMEOUT_MS the longest wait for it.
+   */
+  responseCache: { enabled: boolean; maxEntries: number; redisUrl: string | null; redisTimeoutMs: number };
   /** GATEWAY_SIGNING_KEY, GATEWAY_SIGNATURE_LIFETIME_S: how the gateway signs its subgraph calls (platform/request-signing.ts). */
   signing: SubgraphSigning;
   /** HTTP_HEADERS_TIMEOUT_S, HTTP_BODY_TIMEOUT_S, HTTP_MAX_CONNECTIONS (platform/http-limits.ts). */
@@ -55,6 +60,8 @@ export interface GatewayConfig {
   trustedDocuments: TrustedDocumentsConfig;
   /** EXPORTS, EXPORTS_MAX_CONCURRENT: the CSV and XLSX downloads under /exports (exports/), this product's API on top of the gateway; how many may stream at once. */
   exports: { enabled: boolean; maxConcurrent: number };
+  /** WEB_APP, WEB_APP_DIR: the web app under /app (web-app.ts), built into web/dist by `npm run build:web`. */
+  webApp: { enabled: boolean; dir: string };
 }
 
 export interface SubgraphSigning {
@@ -110,6 +117,21 @@ function subgraphUrls(env: NodeJS.ProcessEnv): Record<string, string> {
   return urls;
 }
 
+/** REDIS_URL: redis:// or rediss:// (TLS); empty: no shared cache. */
+function redisUrl(value: string | undefined): string | null {
+  const text = value?.trim();
+  if (!text) return null;
+  let protocol: string;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    throw new ConfigError('REDIS_URL is not a URL (e.g. redis://127.0.0.1:6379)');
+  }
+  // the URL may hold a password: it is not repeated
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, not ${protocol}//`);
+  return text;
+}
+
 const TRUSTED_DOCUMENTS_MODES: readonly TrustedDocumentsMode[] = ['off', 'allowed', 'required'];
 
 /** RFC 6749 scope tokens, as tokens carry them (platform/auth.ts). */
@@ -156,6 +178,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
   const watchSupergraph = boolean(env.WATCH_SUPERGRAPH, 'WATCH_SUPERGRAPH', true);
   return {
     trustedDocuments: trustedDocuments(env, watchSupergraph),
+    webApp: { enabled: boolean(env.WEB_APP, 'WEB_APP', true), dir: resolve(env.WEB_APP_DIR?.trim() || 'web/dist') },
     exports: { enabled: boolean(env.EXPORTS, 'EXPORTS', true), maxConcurrent: integer(env.EXPORTS_MAX_CONCURRENT, 'EXPORTS_MAX_CONCURRENT', 4, 1, 1_000) },
     auth: checked(() => loadAuthConfig(env)),
     corsOrigins: checked(() => parseCorsOrigins(env.CORS_ORIGINS)),
@@ -165,6 +188,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     responseCache: {
       enabled: boolean(env.RESPONSE_CACHE, 'RESPONSE_CACHE', true),
       maxEntries: integer(env.RESPONSE_CACHE_MAX_ENTRIES, 'RESPONSE_CACHE_MAX_ENTRIES', 1_000, 1, 1_000_000),
+      redisUrl: redisUrl(env.REDIS_URL),
+      redisTimeoutMs: integer(env.REDIS_TIMEOUT_MS, 'REDIS_TIMEOUT_MS', 200, 1, 60_000),
     },
     signing: subgraphSigning(env),
     http: checked(() => loadHttpLimits(env)),
@@ -186,6 +211,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
       openMs: integer(env.CIRCUIT_OPEN_MS, 'CIRCUIT_OPEN_MS', 2_000, 100, 600_000),
     },
     shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT_MS, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    drainDelayMs: integer(env.DRAIN_DELAY_MS, 'DRAIN_DELAY_MS', 0, 0, 120_000),
     maxBodyBytes: integer(env.MAX_BODY_BYTES, 'MAX_BODY_BYTES', 1_048_576, 1_024, 104_857_600),
     limits: {
       maxDepth: integer(env.MAX_DEPTH, 'MAX_DEPTH', 12, 1, 1_000),

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, parse } from 'graphql';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -52,11 +52,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { layers = [], signer, ...calls } = options;
     const settings: SubgraphCalls = { service: url, retries: 0, backoffMs: 50, ...calls };
     const attemptHeaders = signer
-      ? (target: string, init: RequestInit) =>
-          signer.sign({ method: init.method ?? 'POST', url: target, headers: (init.headers ?? {}) as Record<string, string>, body: init.body as string | undefined, target: settings.service })
+      ? (target: string, init: FetcherRequestInit) => signer.sign({ method: init.method ?? 'POST', url: target, headers: init.headers ?? {}, body: init.body, target: settings.service })
       : undefined;
-    const retrying = subgraphFetcher({ ...settings, timeoutMs, ...(attemptHeaders ? { attemptHeaders } : {}) }) as unknown as (url: string, init: RequestInit) => Promise<Response>;
-    const base: SubgraphFetch = (target, init, call) => retrying(target, { ...(init as RequestInit), signal: call.signal ?? null });
+    const retrying = subgraphFetcher({ ...settings, timeoutMs, ...(attemptHeaders ? { attemptHeaders } : {}) });
+    const base: SubgraphFetch = (target, init, call) => retrying(target, call.signal ? { ...init, signal: call.signal } : init);
     const layered = layers.reduceRight<SubgraphFetch>((next, layer) => layer(next), base);
     const fetcher = (target: string, init: Parameters<Fetcher>[1] = {}) => layered(target, init, { service: settings.service, ...currentCall.getStore() });
     super({ url, fetcher: fetcher as Fetcher });

@@ -20,12 +20,14 @@ import { loadManifestFile } from './operation-manifest';
 import { trustedDocuments } from './plugins/trusted-documents';
 import { limitsPlugin } from './plugins/limits';
 import { observedQueryPlanCache } from './plugins/query-plan-cache';
-import { privateWhenAuthenticated, responseCache } from './plugins/response-cache';
+import { defaultEntriesPerCaller, privateWhenAuthenticated, responseCache, type CacheStore } from './plugins/response-cache';
+import { redisResponseCache } from './plugins/response-store-redis';
 import { answersHealth, subgraphEndpoints, type SubgraphEndpoint } from './readiness';
 import { observedCalls } from './subgraph-fetch';
 import { subgraphStatus } from './subgraph-status';
 import { supergraphFromFile } from './supergraph-file';
 import { ServiceLabels } from './service-labels';
+import { webAppRoute } from './web-app';
 
 /** The routes only operators read (platform/ops-access.ts). */
 const OPS_PATHS = ['/subgraphs', '/metrics'];
@@ -88,8 +90,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   if (!signer) logger.warn('GATEWAY_SIGNING_KEY is not set: subgraph calls go unsigned, and subgraphs that verify signatures refuse their entities (docs/security.md)');
   const deduplication = config.deduplicateSubgraphRequests ? deduplicateSubgraphRequests<GatewayContext & AuthContext>({ onShared: (subgraph) => cacheMetrics.sharedFetches.inc({ subgraph }) }) : null;
   const inbound = config.deduplicateInboundRequests ? deduplicateInboundRequests<GatewayContext & AuthContext>({ onShared: () => cacheMetrics.sharedRequests.inc() }) : null;
+  // REDIS_URL: the answers live in Redis, shared by every replica; otherwise in this process
+  const { redisUrl, redisTimeoutMs, maxEntries } = config.responseCache;
+  const shared =
+    config.responseCache.enabled && redisUrl
+      ? redisResponseCache({ url: redisUrl, timeoutMs: redisTimeoutMs, logger, registry: metrics.registry, maxEntriesPerCaller: defaultEntriesPerCaller(maxEntries) })
+      : null;
   const cache = config.responseCache.enabled
-    ? responseCache<GatewayContext & AuthContext>({ maxEntries: config.responseCache.maxEntries, observe: (event) => cacheMetrics.responseCache.inc({ event }) })
+    ? responseCache<GatewayContext & AuthContext, CacheStore>({ maxEntries: config.responseCache.maxEntries, observe: (event) => cacheMetrics.responseCache.inc({ event }), ...(shared ? { store: shared.store } : {}) })
     : null;
   const gateway = new ApolloGateway({
     logger: apolloLogger(logger),
@@ -172,12 +180,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           healthRoute('/ready', ready, undefined, readyDetailsFor(config.ops, config.production)),
           opsRoutes(config.ops, 'service', OPS_PATHS, opsOnly),
           ...(trusted ? [trusted.route((request) => auth.context(request))] : []),
+          ...(config.webApp.enabled ? [webAppRoute({ dir: config.webApp.dir, signIn: { issuer: config.auth.issuer, audience: config.auth.audience, devSignIn: !config.production } })] : []),
           ...(config.exports.enabled ? [exportRoutes({ apollo, admit: (request) => auth.context(request), documents: exportDocuments(), maxPageSize: config.limits.maxPageSize, maxConcurrent: config.exports.maxConcurrent, groupFiscalCalendar: () => labels.groupFiscalCalendar(), logger })] : []),
         ],
         ...(trusted ? { prepare: (request: HTTPGraphQLRequest) => trusted.prepare(request) } : {}),
         observability: { logger, metrics },
       });
-      const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs);
+      const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs, config.drainDelayMs);
       const ops = await listenOps(config.ops, host, config.http, [...OPS_PATHS, '/ready'], [healthRoute('/ready', ready), ...opsOnly]).catch(async (error: unknown) => {
         await running.close();
         throw error;
@@ -191,6 +200,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           await apollo.stop();
           circuits?.dispose();
           trusted?.close();
+          await shared?.close();
         },
       };
     },

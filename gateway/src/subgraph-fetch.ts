@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logger';
 import type { SubgraphFetchMetrics } from '../../platform/metrics';
 import type { CircuitBreaker, CircuitRefusal } from './circuit-breaker';
 import { deadlineOf } from './deadline';
+import { AttemptStop, poolRequest, type BufferedResponse, type PooledRequest } from './subgraph-pool';
 import type { ServiceLabel } from './service-labels';
 
 /**
@@ -79,7 +80,7 @@ export interface SubgraphCalls {
   /** Who a subgraph's failure names (a subsidiary, headquarters), as the loaded supergraph declares them (service-labels.ts). */
   labelOf?: (service: string) => ServiceLabel | undefined;
   /** Headers of each attempt's own, made just before it is sent (a fresh gateway signature: platform/request-signing.ts). */
-  attemptHeaders?: (url: string, init: RequestInit) => Record<string, string>;
+  attemptHeaders?: (url: string, init: FetcherRequestInit) => Record<string, string>;
   /** The subgraph's circuit breaker (circuit-breaker.ts): counts failed attempts, refuses calls while open. */
   breaker?: CircuitBreaker;
   /** For tests: the jitter source (0 ≤ x < 1). */
@@ -148,8 +149,11 @@ function retryableStatus(status: number): boolean {
   return status >= 500 && status !== 501 && status !== 505;
 }
 
+/** The error's code: undici's request API gives the socket's error itself, fetch wrapped it in `cause`. */
 function connectionCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string') return own;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
@@ -174,10 +178,14 @@ interface Failure {
   error?: unknown;
 }
 
+/** The reason an attempt stops with when its share of the budget is used up. */
+class AttemptTimedOut extends Error {}
+
 /**
- * The fetcher of a subgraph data source: Node's fetch (undici, which keeps connections to each
- * subgraph alive and reuses them), bounded by the subgraph's time budget and by the signal in
- * `init.signal` (the incoming request's, or a shared call's: plugins/deduplicate.ts). Queries are
+ * The fetcher of a subgraph data source: undici's request API over one keep-alive pool per
+ * subgraph origin (subgraph-pool.ts), each attempt bounded by one timer for what is left of the
+ * subgraph's time budget and by the signal in `init.signal` (the incoming request's, or a shared
+ * call's: plugins/deduplicate.ts); the answer's whole body is read within the attempt. Queries are
  * retried on connection errors, timeouts and 5xx with exponential backoff and full jitter, as long
  * as another attempt still fits in the budget and the circuit stays closed; mutations never are.
  * Every attempt is counted by the circuit breaker, which refuses calls while open. A failure that
@@ -185,7 +193,7 @@ interface Failure {
  * stopped by the request's deadline is a SubgraphUnavailableError too (request_timeout).
  */
 export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
-  const { service, timeoutMs, retries, backoffMs, observe, breaker } = options;
+  const { service, timeoutMs, retries, backoffMs, observe, breaker, attemptHeaders } = options;
   const random = options.random ?? Math.random;
   /** The caller's signal aborted: the deadline's doing becomes an unavailable call, anything else stays the caller's error. */
   const stopped = (caller: AbortSignal, delivery: Delivery, error?: unknown): unknown => {
@@ -193,10 +201,24 @@ export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
     if (deadline) return requestTimeoutError(service, deadline.limitMs, delivery);
     return error ?? (caller.reason instanceof Error ? caller.reason : new Error('request aborted'));
   };
-  const fetcher = async (url: string, init?: RequestInit): Promise<Response> => {
+  /** One attempt within `budgetMs`, stopped early when the caller's signal aborts. */
+  const attemptOnce = async (url: string, request: PooledRequest, budgetMs: number, caller: AbortSignal | undefined): Promise<BufferedResponse> => {
+    const stop = new AttemptStop();
+    const timer = setTimeout(() => stop.abort(new AttemptTimedOut(`no answer within ${budgetMs} ms`)), budgetMs);
+    const onAbort = caller ? () => stop.abort(caller.reason) : undefined;
+    if (onAbort) caller!.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await poolRequest(url, request, stop);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) caller!.removeEventListener('abort', onAbort);
+    }
+  };
+  const fetcher = async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
     const deadline = Date.now() + timeoutMs;
-    const retriesAllowed = isQueryRequest(init?.body) ? retries : 0;
-    const caller = (init?.signal ?? undefined) as AbortSignal | undefined;
+    const retriesAllowed = isQueryRequest(init.body) ? retries : 0;
+    const caller = (init.signal ?? undefined) as AbortSignal | undefined;
+    const method = init.method ?? 'GET';
     for (let attempt = 0; ; attempt += 1) {
       if (caller?.aborted) throw stopped(caller, 'not_sent');
       const refusal = breaker?.refusal();
@@ -204,12 +226,11 @@ export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       const budget = Math.max(1, deadline - Date.now());
-      const timeout = AbortSignal.timeout(budget);
-      const headers = options.attemptHeaders ? { ...(init?.headers as Record<string, string> | undefined), ...options.attemptHeaders(url, init ?? {}) } : init?.headers;
-      let response: Response | undefined;
+      const headers = attemptHeaders ? { ...init.headers, ...attemptHeaders(url, init) } : (init.headers ?? {});
+      let response: BufferedResponse | undefined;
       let failure: Failure | undefined;
       try {
-        response = await fetch(url, { ...init, headers, signal: caller ? AbortSignal.any([timeout, caller]) : timeout });
+        response = await attemptOnce(url, { method, headers, body: init.body }, budget, caller);
         if (retryableStatus(response.status)) failure = { outcome: `http_${response.status}`, reason: 'status', detail: `HTTP ${response.status}`, delivery: 'unknown' };
       } catch (error) {
         if (caller?.aborted) {
@@ -217,7 +238,7 @@ export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
           throw stopped(caller, 'unknown', error);
         }
         const code = connectionCode(error);
-        failure = timeout.aborted
+        failure = error instanceof AttemptTimedOut
           ? { outcome: 'timeout', reason: 'timeout', detail: `no answer within ${timeoutMs} ms`, delivery: 'unknown', error }
           : { outcome: 'connection', reason: 'connection', detail: code ?? 'connection failed', delivery: code && BEFORE_SENDING.has(code) ? 'not_sent' : 'unknown', error };
       }
@@ -235,9 +256,8 @@ export function subgraphFetcher(options: SubgraphFetchOptions): Fetcher {
         if (response) return response; // errorFromResponse turns a 5xx into SubgraphUnavailableError, with the status
         throw new SubgraphUnavailableError(service, failure.reason, failure.detail, undefined, failure.delivery);
       }
-      await response?.body?.cancel().catch(() => undefined);
       await sleep(delay, caller);
     }
   };
-  return fetcher as unknown as Fetcher;
+  return fetcher as Fetcher;
 }

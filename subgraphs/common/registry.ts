@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../../shared/repo-root';
 import type { FiscalCalendar } from './fiscal-year';
 import type { SubsidiaryConfig } from './subsidiary-config';
 import { SubsidiaryFileError, assignPorts, parseSubsidiaryFile } from './subsidiary-file';
@@ -13,7 +13,7 @@ export type { SubsidiaryConfig } from './subsidiary-config';
  * `@requires` selections, the default ports and the docker-compose services follow from it:
  * adding a subsidiary is adding its folder (then `npm run compose`).
  */
-export const SUBGRAPHS_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const SUBGRAPHS_DIR = fromRoot('subgraphs');
 export const SUBSIDIARY_FILE = 'subsidiary.json';
 
 /** The group's own calendar: April–March, named by the year it ends in. Consolidation uses it. */

@@ -53,6 +53,7 @@ function subsidiaryView(subsidiary: SubsidiaryConfig) {
     ...subsidiary,
     fiscalYearStartMonth: subsidiary.fiscalCalendar.startMonth,
     fiscalYearNaming: subsidiary.fiscalCalendar.naming,
+    subgraph: subsidiary.key,
   };
 }
 

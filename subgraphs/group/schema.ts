@@ -28,6 +28,7 @@ type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${READ_REQUI
   fiscalYearStartMonth: Int!
   fiscalYearNaming: FiscalYearNaming!
   timeZone: String!
+  subgraph: String!
 }
 
 type ${names.initiative} implements Initiative @key(fields: "id", resolvable: false) ${READ_REQUIREMENT} {
@@ -62,6 +63,8 @@ interface Subsidiary ${reference} {
   "Whether its fiscal years are named by the calendar year they end in (NEC's, Australia's) or start in."
   fiscalYearNaming: FiscalYearNaming!
   timeZone: String!
+  "The name of its regional subgraph, which starts its mutations' names (india: indiaRecordExpense, indiaImportExpenses, …)."
+  subgraph: String!
 }
 
 enum FiscalYearNaming {

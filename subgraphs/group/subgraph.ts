@@ -12,6 +12,8 @@ import { GROUP_INDEXES, GroupStore } from './store';
 import { FigureVerifier } from './figure-signatures';
 import { FISCAL_YEAR_INDEXES, FiscalYearRegister, fiscalYearOrdersRoute } from './fiscal-years';
 import { NO_GROUP_REPORTING, type GroupReporting } from '../reporting-config';
+import { invalidatingMutations, writeInvalidation, type CacheInvalidationSettings } from '../common/write-invalidation';
+import { createLogger } from '../../platform/logger';
 
 export interface GroupSubgraphOptions {
   mongo: MongoClient;
@@ -20,6 +22,8 @@ export interface GroupSubgraphOptions {
   auth: AuthConfig;
   /** The subsidiaries' public keys (REGIONAL_PUBLIC_KEYS) and headquarters' signing key (subgraphs/reporting-config.ts); none: every subsidiary's figures are refused. */
   reporting?: GroupReporting;
+  /** REDIS_URL: the gateways' shared response cache, which every write invalidates (common/write-invalidation.ts). */
+  cacheInvalidation?: CacheInvalidationSettings | null;
 }
 
 const GROUP_AUDIT_PREFIX = 'HQ';
@@ -38,6 +42,8 @@ export async function createGroupSubgraph(options: GroupSubgraphOptions): Promis
   const resolvers = groupResolvers();
   // headquarters' writes (rates, goals) land in an audit trail of the group's own database
   resolvers.Mutation = auditedMutations(resolvers.Mutation as Parameters<typeof auditedMutations<GroupContext>>[0]) as (typeof resolvers)[string];
+  const invalidation = options.cacheInvalidation ? writeInvalidation(GROUP_SUBGRAPH.key, options.cacheInvalidation, createLogger(GROUP_SUBGRAPH.key)) : null;
+  resolvers.Mutation = invalidatingMutations(resolvers.Mutation as Parameters<typeof invalidatingMutations<GroupContext>>[0], invalidation) as (typeof resolvers)[string];
   return createSubgraphServer<GroupContext>({
     name: GROUP_SUBGRAPH.key,
     typeDefs: groupSdl(),
@@ -46,6 +52,7 @@ export async function createGroupSubgraph(options: GroupSubgraphOptions): Promis
     mongo: options.mongo,
     production: options.production,
     auth: options.auth,
+    ...(invalidation ? { onClose: () => invalidation.close() } : {}),
     context: async (request, principal) => ({ store, loaders: createGroupLoaders(store), principal, audit: new AuditTrail(audit, principal.subject, requestIdOf(request)), figures, fiscalYears, headquartersKey, regionalKeys: reporting.regionalKeys }),
   });
 }

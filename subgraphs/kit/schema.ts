@@ -21,7 +21,7 @@ interface Subsidiary {
   expenses(filter: ExpenseFilter, first: Int = 100, after: String): ExpensePage
   "Volunteering in a group fiscal year. Null when the subsidiary's subgraph is unavailable."
   volunteering(fiscalYear: Int!): VolunteeringSummary
-  "The audit trail of this subsidiary's writes, newest first, optionally of one record (headquarters: scope group:audit)."
+  "The audit trail of this subsidiary's writes, newest first, optionally of one record (headquarters: scope group:audit; the subsidiary's own regional team: its write scope)."
   auditLog(first: Int = 50, after: String, entityId: ID): AuditPage
 }
 
@@ -289,7 +289,8 @@ export function regionalSdl(subsidiary: SubsidiaryConfig, localExtension = ''): 
   const names = regionalTypeNames(subsidiary);
   const mutation = (action: string) => regionalMutationName(subsidiary, action);
   // Reads need group:read or bi:read on every entity `_entities` can reach; writes need the
-  // subsidiary's own write scope; the audit trail needs group:audit.
+  // subsidiary's own write scope; the audit trail group:audit, or the subsidiary's own write scope
+  // (a regional team sees the history of what it writes, never another subsidiary's).
   const read = READ_REQUIREMENT;
   const write = requiresScopes([writeScope(subsidiary.code)]);
   return `${commonSdl(['@requiresScopes'])}
@@ -301,7 +302,7 @@ type ${names.subsidiary} implements Subsidiary @key(fields: "code") ${read} {
   initiatives(filter: InitiativeFilter, first: Int = 20, after: String): InitiativePage
   expenses(filter: ExpenseFilter, first: Int = 100, after: String): ExpensePage
   volunteering(fiscalYear: Int!): VolunteeringSummary
-  auditLog(first: Int = 50, after: String, entityId: ID): AuditPage ${requiresScopes([SCOPES.audit])}
+  auditLog(first: Int = 50, after: String, entityId: ID): AuditPage ${requiresScopes([SCOPES.audit], [writeScope(subsidiary.code)])}
 }
 
 type ${names.initiative} implements Initiative @key(fields: "id") ${read} {

@@ -15,6 +15,7 @@ import { DEFAULT_JOURNAL_SETTINGS, type JournalSettings, type Recovery } from '.
 import { REGIONAL_INDEXES, ensureIndexes } from './store/indexes';
 import { NO_REPORTING, type RegionalReporting } from './closes';
 import { FiscalYearSync } from './fiscal-year-sync';
+import { invalidatingMutations, writeInvalidation, type CacheInvalidationSettings } from '../common/write-invalidation';
 
 export interface RegionalSubgraphOptions {
   mongo: MongoClient;
@@ -25,6 +26,8 @@ export interface RegionalSubgraphOptions {
   journal?: JournalSettings;
   /** Its signing key and headquarters' keys and address (kit/closes.ts); none: unsigned figures, no fiscal-year orders. */
   reporting?: RegionalReporting;
+  /** REDIS_URL: the gateways' shared response cache, which every write invalidates (common/write-invalidation.ts). */
+  cacheInvalidation?: CacheInvalidationSettings | null;
 }
 
 /** Sweeps between two checks of the indexes. */
@@ -75,6 +78,8 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
   }
   // every write, the extension's included, lands in the audit trail
   resolvers.Mutation = auditedMutations(resolvers.Mutation as Parameters<typeof auditedMutations<RegionalContext>>[0]) as (typeof resolvers)[string];
+  const invalidation = options.cacheInvalidation ? writeInvalidation(subsidiary.key, options.cacheInvalidation, logger) : null;
+  resolvers.Mutation = invalidatingMutations(resolvers.Mutation as Parameters<typeof invalidatingMutations<RegionalContext>>[0], invalidation) as (typeof resolvers)[string];
   return createSubgraphServer<RegionalContext>({
     name: subsidiary.key,
     typeDefs: regionalSdl(subsidiary, extension?.typeDefs),
@@ -86,7 +91,7 @@ export async function createRegionalSubgraph(definition: RegionalDefinition, opt
     unannotatedMutationScopes: [[writeScope(subsidiary.code)]],
     onClose: async () => {
       clearInterval(sweeper);
-      await Promise.all([sweeping, fiscalYearSync.stop()]);
+      await Promise.all([sweeping, fiscalYearSync.stop(), invalidation?.close()]);
     },
     context: async (request, principal) => {
       const requestId = requestIdOf(request);

@@ -199,14 +199,18 @@ describe('reads', () => {
 
   const readers: CallerName[] = ['admin', 'hq', 'india', 'japan', 'bi'];
   const auditors: CallerName[] = ['admin', 'hq'];
+  // a regional team reads the history of its own subsidiary's writes, never another's
+  const indiaAuditors: CallerName[] = ['admin', 'hq', 'india'];
+  const INDIA_AUDIT = `{ subsidiary(code: "IN") { ... on IndiaSubsidiary { auditLog(first: 1) { nodes { id } } } } }`;
 
   /** What, where, with which variables, who may; `signed`: sent as the gateway sends it (entities are answered to the gateway only). */
   const samples: [string, string, string, Record<string, unknown>, readonly CallerName[], boolean][] = [
     ['the group view and a consolidated report', 'gateway', GROUP_VIEW, {}, readers, false],
     ['the audit trail', 'gateway', AUDIT, {}, auditors, false],
+    ["India's audit trail", 'gateway', INDIA_AUDIT, {}, indiaAuditors, false],
     ["India's initiatives through _entities", 'india', ENTITIES, indiaRef, readers, true],
     ["an initiative entity by id", 'india', INITIATIVE_ENTITY, { r: [{ __typename: 'IndiaInitiative', id: 'IN-I0001' }] }, readers, true],
-    ["India's audit trail through _entities", 'india', ENTITIES_AUDIT, indiaRef, auditors, true],
+    ["India's audit trail through _entities", 'india', ENTITIES_AUDIT, indiaRef, indiaAuditors, true],
     ['reference data of the group subgraph', 'group', `{ causeAreas { code } exchangeRates(fiscalYear: 2025) { currency } }`, {}, readers, false],
   ];
 

@@ -133,6 +133,20 @@ describe('consolidated report through the gateway', () => {
   });
 });
 
+describe('the registry', () => {
+  it("names each subsidiary's subgraph, the prefix of its mutations (a client builds indiaRecordExpense from it)", async () => {
+    const { subsidiaries, __type } = await stack.data(`{ subsidiaries { code subgraph } __type(name: "Mutation") { fields { name } } }`);
+    expect(subsidiaries).toEqual([
+      { code: 'JP', subgraph: 'japan' },
+      { code: 'IN', subgraph: 'india' },
+      { code: 'US', subgraph: 'america' },
+      { code: 'TH', subgraph: 'thailand' },
+    ]);
+    const mutations = __type.fields.map((field: { name: string }) => field.name);
+    for (const { subgraph } of subsidiaries) expect(mutations).toContain(`${subgraph}RecordExpense`);
+  });
+});
+
 describe('cross-subsidiary initiative lists', () => {
   const LIST = `query List($filter: InitiativeFilter, $first: Int, $after: String) {
     subsidiaries { code initiatives(filter: $filter, first: $first, after: $after) {

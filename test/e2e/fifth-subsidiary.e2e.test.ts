@@ -67,7 +67,15 @@ AU-I0002,2024-11-15,CASH,1000.00,Donation to bushfire relief
 `;
 const AUD_RATE = '97.35';
 /** Files `npm run compose` writes: generated, allowed to change (the group schema gains AustraliaSubsidiary and AustraliaReport). */
-const GENERATED = ['docker-compose.yml', 'schema/australia.graphql', 'schema/group.graphql', 'schema/supergraph.graphql'];
+const GENERATED = [
+  'deploy/kubernetes/gateway.yaml',
+  'deploy/kubernetes/kustomization.yaml',
+  'deploy/kubernetes/subgraph-australia.yaml',
+  'docker-compose.yml',
+  'schema/australia.graphql',
+  'schema/group.graphql',
+  'schema/supergraph.graphql',
+];
 
 let copy: string;
 let databases: TestDatabases;
@@ -181,7 +189,7 @@ describe('a fifth subsidiary from one folder', () => {
     expect(changedSourceFiles.filter((file) => !file.startsWith(`${FOLDER}/`)).sort()).toEqual(GENERATED);
     expect(changedSourceFiles.filter((file) => file.startsWith(`${FOLDER}/`)).sort()).toEqual([`${FOLDER}/seed/expenses.csv`, `${FOLDER}/seed/initiatives.json`, `${FOLDER}/subsidiary.json`]);
     const compose = readFileSync(join(copy, 'docker-compose.yml'), 'utf8');
-    expect(compose).toContain('command: ["node", "--import", "tsx", "subgraphs/main.ts", "australia"]');
+    expect(compose).toContain('command: ["node", "dist/subgraphs/main.js", "australia"]');
     expect(compose).toContain('REGIONAL_SIGNING_KEY: ${REGIONAL_SIGNING_KEY_AU:?');
     expect(compose).toContain('SUBGRAPH_URL_AUSTRALIA: http://australia:4006/graphql');
     expect(readFileSync(join(copy, 'schema', 'supergraph.graphql'), 'utf8')).toMatch(/AUSTRALIA @join__graph\(name: "australia"/);

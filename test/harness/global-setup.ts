@@ -8,10 +8,13 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startMongoServer, type StartedMongoServer } from '../../platform/mongo-server';
+import { ensureWebAppBuilt } from './web-build';
 
 let server: StartedMongoServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // the gateway of every test stack serves web/dist under /app
+  ensureWebAppBuilt();
   try {
     server = await startMongoServer();
   } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * docker-compose.yml, the Dockerfile and .dockerignore agree with the code: the compose binary
  * accepts the file (when one is installed: Debian's docker-compose, or the `docker compose`
- * plugin), and the parsed YAML has MongoDB, the five subgraphs on the registry's ports, the seed
- * and the gateway, wired together with health checks. No Docker engine is needed.
+ * plugin), and the parsed YAML has the MongoDB replica set, Redis, the five subgraphs on the
+ * registry's ports, the seed, two gateways and the load balancer, wired together with health checks
+ * (the distributed layout's own checks: distributed-compose.int.test.ts). No Docker engine is needed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,6 +29,11 @@ const SUBGRAPHS = [
   ...SUBSIDIARIES.map((subsidiary) => ({ name: subsidiary.key, port: subsidiary.defaultPort })),
 ];
 const GATEWAY_PORT = 4000;
+const GATEWAYS = ['gateway-1', 'gateway-2'];
+const MONGODB_MEMBERS = ['mongodb-1', 'mongodb-2', 'mongodb-3'];
+const REPLICA_SET_URI = 'mongodb://mongodb-1:27017,mongodb-2:27017,mongodb-3:27017/?replicaSet=rs0&w=majority';
+/** Every service: infrastructure from public images, the app's from the Dockerfile. */
+const SERVICES = [...MONGODB_MEMBERS, 'mongodb-init', 'redis', 'seed', ...SUBGRAPHS.map((subgraph) => subgraph.name), ...GATEWAYS, 'load-balancer'].sort();
 
 // ---------------------------------------------------------------------------------------------
 // The compose binary, if any
@@ -90,11 +96,11 @@ describe(`${compose?.label ?? 'compose binary'} config`, () => {
     expect(result.stderr).toMatch(/npm run -s keys > \.env/);
   });
 
-  it.skipIf(!compose)(`lists the eight services${compose ? '' : ` (${NO_COMPOSE})`}`, () => {
+  it.skipIf(!compose)(`lists the ${SERVICES.length} services${compose ? '' : ` (${NO_COMPOSE})`}`, () => {
     const result = run(compose!.command, [...compose!.args, '-f', COMPOSE_FILE, 'config', '--services']);
     expect(result.status, result.stderr).toBe(0);
     const services = result.stdout.trim().split('\n').map((line) => line.trim()).sort();
-    expect(services).toEqual(['gateway', 'mongodb', 'seed', ...SUBGRAPHS.map((subgraph) => subgraph.name)].sort());
+    expect(services).toEqual(SERVICES);
   });
 });
 
@@ -163,51 +169,53 @@ function buildsFromDockerfile(of: Service): boolean {
   return resolve(ROOT, context) === ROOT && dockerfile === 'Dockerfile';
 }
 
-/** The script a command runs through tsx (`tsx x.ts`, `npx tsx x.ts`, `node --import tsx x.ts`). */
+/** The compiled entry point a command runs (`node dist/x.js …`, built into the image by `npm run build`). */
 function scriptOf(of: Service): string | undefined {
-  return commandOf(of).find((part) => part.endsWith('.ts'));
+  return commandOf(of).find((part) => part.startsWith('dist/') && part.endsWith('.js'));
 }
+
+/** The TypeScript file an entry point of dist/ is built from. */
+const sourceOf = (script: string) => script.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 
 describe('docker-compose.yml structure', () => {
   it('is what `npm run compose` generates from the subgraphs/ folders (run it after adding one)', () => {
     expect(readFileSync(COMPOSE_FILE, 'utf8')).toBe(renderDockerCompose());
   });
 
-  it('has MongoDB, the five subgraphs, the seed and the gateway, and nothing else', () => {
-    expect(Object.keys(file.services).sort()).toEqual(['gateway', 'mongodb', 'seed', ...SUBGRAPHS.map((subgraph) => subgraph.name)].sort());
+  it('has the replica set and its init, Redis, the five subgraphs, the seed, two gateways and the load balancer, and nothing else', () => {
+    expect(Object.keys(file.services).sort()).toEqual(SERVICES);
     expect(SUBGRAPHS.map((subgraph) => subgraph.name).sort()).toEqual(['america', 'group', 'india', 'japan', 'thailand']);
   });
 
-  it('runs the official mongo:7 image with a ping health check and a named volume', () => {
-    const mongodb = service('mongodb');
-    expect(mongodb.image).toBe('mongo:7');
+  it.each(MONGODB_MEMBERS)('runs %s from the official mongo:8 image with a ping health check and a named volume of its own', (member) => {
+    const mongodb = service(member);
+    expect(mongodb.image).toBe('mongo:8');
     expect(healthcheckText(mongodb)).toContain('mongosh');
     expect(healthcheckText(mongodb)).toContain("db.adminCommand('ping').ok");
     const dataVolume = (mongodb.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target])).find(([, target]) => target === '/data/db');
-    expect(dataVolume, 'mongodb mounts a volume on /data/db').toBeDefined();
+    expect(dataVolume, `${member} mounts a volume on /data/db`).toBeDefined();
+    expect(dataVolume![0]).toBe(`${member}-data`);
     expect(Object.keys(file.volumes ?? {})).toContain(dataVolume![0]);
   });
 
   describe.each(SUBGRAPHS)('subgraph $name', ({ name, port }) => {
-    it(`runs subgraphs/main.ts ${name} from the Dockerfile's image`, () => {
+    it(`runs the compiled subgraphs/main.ts ${name} from the Dockerfile's image`, () => {
       const subgraph = service(name);
       expect(buildsFromDockerfile(subgraph)).toBe(true);
-      const command = commandOf(subgraph);
-      expect(command).toContain('tsx');
-      expect(command.slice(-2)).toEqual(['subgraphs/main.ts', name]);
+      expect(commandOf(subgraph)).toEqual(['node', 'dist/subgraphs/main.js', name]);
     });
 
-    it(`listens on 0.0.0.0:${port} (the registry's port) and uses mongodb://mongodb:27017, database csr_${name}`, () => {
+    it(`listens on 0.0.0.0:${port} (the registry's port) and uses the replica set with majority writes, database csr_${name}`, () => {
       const env = environment(service(name));
       expect(env.PORT).toBe(String(port));
       expect(env.HOST).toBe('0.0.0.0');
-      expect(env.MONGODB_URI).toBe('mongodb://mongodb:27017');
+      expect(env.MONGODB_URI).toBe(REPLICA_SET_URI);
       // the database name comes from DATABASE_PREFIX (default csr_) + the subgraph's name
       expect(env.DATABASE_PREFIX ?? 'csr_').toBe('csr_');
     });
 
-    it('waits for MongoDB to be healthy', () => {
-      expect(dependencies(service(name))).toEqual({ mongodb: 'service_healthy' });
+    it('waits for the replica set to be initiated and Redis to be healthy', () => {
+      expect(dependencies(service(name))).toEqual({ 'mongodb-init': 'service_completed_successfully', redis: 'service_healthy' });
     });
 
     it(`has a health check on http://127.0.0.1:${port}/ready made with node (no curl in the slim image)`, () => {
@@ -218,50 +226,53 @@ describe('docker-compose.yml structure', () => {
     });
   });
 
-  it('the seed is a one-shot run of scripts/seed.ts once MongoDB is healthy', () => {
+  it('the seed is a one-shot run of scripts/seed.ts (compiled) once the replica set is initiated', () => {
     const seed = service('seed');
     expect(buildsFromDockerfile(seed)).toBe(true);
-    expect(scriptOf(seed)).toBe('scripts/seed.ts');
-    expect(environment(seed).MONGODB_URI).toBe('mongodb://mongodb:27017');
+    expect(scriptOf(seed)).toBe('dist/scripts/seed.js');
+    expect(environment(seed).MONGODB_URI).toBe(REPLICA_SET_URI);
     expect(environment(seed).DATABASE_PREFIX ?? 'csr_').toBe('csr_');
-    expect(dependencies(seed)).toEqual({ mongodb: 'service_healthy' });
+    expect(dependencies(seed)).toEqual({ 'mongodb-init': 'service_completed_successfully' });
     expect(seed.restart).toBe('no');
   });
 
-  it('the gateway reaches every subgraph by service name and registry port, and no other', () => {
-    const env = environment(service('gateway'));
-    const overrides = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SUBGRAPH_URL_')));
-    expect(overrides).toEqual(Object.fromEntries(SUBGRAPHS.map(({ name, port }) => [`SUBGRAPH_URL_${name.toUpperCase()}`, `http://${name}:${port}/graphql`])));
-    expect(env.HOST).toBe('0.0.0.0');
-    expect(env.PORT).toBe(String(GATEWAY_PORT));
+  describe.each(GATEWAYS)('gateway replica %s', (gatewayName) => {
+    it('reaches every subgraph by service name and registry port, and no other', () => {
+      const env = environment(service(gatewayName));
+      const overrides = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SUBGRAPH_URL_')));
+      expect(overrides).toEqual(Object.fromEntries(SUBGRAPHS.map(({ name, port }) => [`SUBGRAPH_URL_${name.toUpperCase()}`, `http://${name}:${port}/graphql`])));
+      expect(env.HOST).toBe('0.0.0.0');
+      expect(env.PORT).toBe(String(GATEWAY_PORT));
+    });
+
+    it('serves the repository supergraph, whose subgraph names the overrides use', () => {
+      const supergraphPath = environment(service(gatewayName)).SUPERGRAPH_PATH;
+      expect(supergraphPath).toBe('schema/supergraph.graphql');
+      const supergraph = readFileSync(join(ROOT, supergraphPath!), 'utf8');
+      const names = [...supergraph.matchAll(/@join__graph\(name: "([^"]+)"/g)].map((match) => match[1]).sort();
+      expect(names).toEqual(SUBGRAPHS.map((subgraph) => subgraph.name).sort());
+    });
+
+    it('runs the compiled gateway/src/main.ts, starts after every subgraph and Redis are healthy, publishes no port (the load balancer does) and checks /ready', () => {
+      const gateway = service(gatewayName);
+      expect(buildsFromDockerfile(gateway)).toBe(true);
+      expect(scriptOf(gateway)).toBe('dist/gateway/src/main.js');
+      expect(dependencies(gateway)).toEqual({ ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, 'service_healthy'])), redis: 'service_healthy' });
+      expect(gateway.ports ?? []).toEqual([]);
+      expect(healthcheckText(gateway)).toContain(`http://127.0.0.1:${GATEWAY_PORT}/ready`);
+    });
   });
 
-  it('the gateway serves the repository supergraph, whose subgraph names the overrides use', () => {
-    const supergraphPath = environment(service('gateway')).SUPERGRAPH_PATH;
-    expect(supergraphPath).toBe('schema/supergraph.graphql');
-    const supergraph = readFileSync(join(ROOT, supergraphPath!), 'utf8');
-    const names = [...supergraph.matchAll(/@join__graph\(name: "([^"]+)"/g)].map((match) => match[1]).sort();
-    expect(names).toEqual(SUBGRAPHS.map((subgraph) => subgraph.name).sort());
-  });
-
-  it('the gateway runs gateway/src/main.ts, starts after every subgraph is healthy, publishes 4000 and checks /health', () => {
-    const gateway = service('gateway');
-    expect(buildsFromDockerfile(gateway)).toBe(true);
-    expect(scriptOf(gateway)).toBe('gateway/src/main.ts');
-    expect(dependencies(gateway)).toEqual(Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, 'service_healthy'])));
-    expect((gateway.ports ?? []).map(String)).toContain(`${GATEWAY_PORT}:${GATEWAY_PORT}`);
-    expect(healthcheckText(gateway)).toContain(`http://127.0.0.1:${GATEWAY_PORT}/health`);
-  });
-
-  it('every command runs a script that exists, through tsx, which the image installs (a runtime dependency)', () => {
-    const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    expect(packageJson.dependencies?.tsx, 'tsx must be a dependency: the image installs with --omit=dev').toBeDefined();
-    for (const [name, definition] of Object.entries(file.services)) {
-      if (name === 'mongodb') continue;
+  it("every service of the image runs plain node on a compiled entry point whose source exists: no TypeScript loader, node is the container's process", () => {
+    const apps = Object.entries(file.services).filter(([, definition]) => buildsFromDockerfile(definition));
+    expect(apps.length).toBeGreaterThanOrEqual(SUBGRAPHS.length + 2);
+    for (const [name, definition] of apps) {
+      const command = commandOf(definition);
       const script = scriptOf(definition);
-      expect(script, `${name} has a command`).toBeDefined();
-      expect(existsSync(join(ROOT, script!)), `${name}: ${script} exists`).toBe(true);
-      expect(commandOf(definition), `${name} runs its script with tsx`).toContain('tsx');
+      expect(script, `${name} runs an entry point of dist/`).toBeDefined();
+      expect(command.slice(0, 2), `${name}: node itself, no flag before the script`).toEqual(['node', script]);
+      expect(command.join(' '), name).not.toMatch(/\btsx\b|--import|--loader|--require|\.ts\b/);
+      expect(existsSync(join(ROOT, sourceOf(script!))), `${name}: ${sourceOf(script!)} exists`).toBe(true);
     }
   });
 
@@ -270,10 +281,12 @@ describe('docker-compose.yml structure', () => {
       const env = environment(definition);
       expect(env.AUTH_JWT_PRIVATE_KEY, `${name} must not get the token signing key`).toBeUndefined();
       expect(env.AUTH_JWT_SECRET, `${name} must not get a secret that mints tokens`).toBeUndefined();
-      if (name !== 'gateway') expect(env.GATEWAY_SIGNING_KEY, `${name} must not get the gateway's signing key`).toBeUndefined();
+      if (!GATEWAYS.includes(name)) expect(env.GATEWAY_SIGNING_KEY, `${name} must not get the gateway's signing key`).toBeUndefined();
     }
-    expect(environment(service('gateway')).GATEWAY_SIGNING_KEY).toMatch(/^\$\{GATEWAY_SIGNING_KEY:\?/);
-    expect(environment(service('gateway')).AUTH_JWT_PUBLIC_KEY).toMatch(/^\$\{AUTH_JWT_PUBLIC_KEY:\?/);
+    for (const gateway of GATEWAYS) {
+      expect(environment(service(gateway)).GATEWAY_SIGNING_KEY).toMatch(/^\$\{GATEWAY_SIGNING_KEY:\?/);
+      expect(environment(service(gateway)).AUTH_JWT_PUBLIC_KEY).toMatch(/^\$\{AUTH_JWT_PUBLIC_KEY:\?/);
+    }
     for (const { name } of SUBGRAPHS) {
       const env = environment(service(name));
       expect(env.GATEWAY_PUBLIC_KEYS, name).toMatch(/^\$\{GATEWAY_PUBLIC_KEYS:\?/);
@@ -300,10 +313,11 @@ describe('docker-compose.yml structure', () => {
     }
   });
 
-  it('no service but the gateway publishes a port on the host', () => {
+  it('no service but the load balancer publishes a port on the host', () => {
     for (const [name, definition] of Object.entries(file.services)) {
-      if (name !== 'gateway') expect(definition.ports ?? [], name).toEqual([]);
+      if (name !== 'load-balancer') expect(definition.ports ?? [], name).toEqual([]);
     }
+    expect((service('load-balancer').ports ?? []).map(String)).toEqual([`${GATEWAY_PORT}:${GATEWAY_PORT}`]);
   });
 });
 
@@ -317,30 +331,44 @@ describe('Dockerfile and .dockerignore', () => {
     .filter((line) => line !== '' && !line.startsWith('#'));
   const npmCi = instructions.findIndex((line) => /^RUN .*\bnpm ci\b/.test(line));
 
-  it('builds on node:20-bookworm-slim with npm ci, copies the repository and runs the gateway by default', () => {
-    expect(instructions[0]).toBe('FROM node:20-bookworm-slim');
+  it('builds on node:24-bookworm-slim (the current LTS): npm ci, the repository copied, npm run build, dev tools pruned; runs the compiled gateway by default', () => {
+    const stages = instructions.filter((line) => line.startsWith('FROM '));
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:24-bookworm-slim( AS \w+)?$/);
     expect(npmCi).toBeGreaterThan(-1);
     expect(instructions).toContain('COPY . .');
+    const build = instructions.findIndex((line) => /^RUN .*\bnpm run build\b/.test(line));
+    expect(build, 'npm run build runs once the sources are copied').toBeGreaterThan(instructions.indexOf('COPY . .'));
+    expect(instructions[build]).toMatch(/\bnpm run build\b.*\bnpm prune --omit=dev\b/);
+    // a runtime stage takes the pruned, built /app (the build stage's layers, dev tools included, stay behind)
+    if (stages.length > 1) expect(instructions.slice(instructions.indexOf(stages.at(-1)!))).toContain('COPY --from=build /app /app');
     const cmd = instructions.filter((line) => line.startsWith('CMD ')).at(-1);
-    expect(cmd).toBeDefined();
-    expect(cmd).toContain('gateway/src/main.ts');
+    expect(cmd).toBe('CMD ["node", "dist/gateway/src/main.js"]');
     // the lock file is copied before `npm ci`, so that the install layer is cached
     expect(instructions.findIndex((line) => line.startsWith('COPY package.json package-lock.json'))).toBeLessThan(npmCi);
     expect(instructions.indexOf('COPY . .')).toBeGreaterThan(npmCi);
   });
 
-  it("npm ci can run the package's install scripts: their tools are installed and their inputs copied first", () => {
+  it("every step of the package's install scripts runs in the image: their tools are installed and their inputs copied first", () => {
     const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; devDependencies?: Record<string, string> };
     const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].map((name) => packageJson.scripts?.[name]).filter((script): script is string => script !== undefined);
-    // the `npm ci` command alone, not the `npm prune --omit=dev` that may follow it
+    // the `npm ci` command alone, not what follows it in the same RUN
     const ci = instructions[npmCi]!.split(/&&|;/).find((command) => /\bnpm ci\b/.test(command))!;
-    for (const script of lifecycle) {
-      const tool = script.trim().split(/\s+/)[0]!;
-      if (packageJson.devDependencies?.[tool]) expect(ci, `"${script}" needs the dev dependency ${tool}: npm ci cannot omit dev dependencies`).not.toMatch(/--omit[= ]dev|--production|--only[= ]prod/);
+    // with --ignore-scripts (the sources the build needs are not copied yet) the image runs each step itself
+    const skipsScripts = /--ignore-scripts/.test(ci);
+    const copied = instructions.indexOf('COPY . .');
+    for (const step of lifecycle.flatMap((script) => script.split('&&').map((part) => part.trim()))) {
+      const tool = step.split(/\s+/)[0]!;
+      if (packageJson.devDependencies?.[tool]) expect(ci, `"${step}" needs the dev dependency ${tool}: npm ci cannot omit dev dependencies`).not.toMatch(/--omit[= ]dev|--production|--only[= ]prod/);
       if (tool === 'patch-package') {
         const copiesPatches = instructions.findIndex((line) => /^COPY .*\bpatches\b/.test(line));
         expect(copiesPatches, 'patches/ is copied before npm ci').toBeGreaterThan(-1);
         expect(copiesPatches).toBeLessThan(npmCi);
+        if (skipsScripts) expect(instructions[npmCi], 'patch-package runs right after npm ci --ignore-scripts').toMatch(/\bpatch-package --error-on-fail\b/);
+      }
+      if (skipsScripts && step.startsWith('npm run ')) {
+        const runs = instructions.findIndex((line, index) => index > copied && line.startsWith('RUN ') && line.includes(step));
+        expect(runs, `"${step}" runs once the sources are copied`).toBeGreaterThan(copied);
       }
     }
   });
@@ -350,6 +378,6 @@ describe('Dockerfile and .dockerignore', () => {
       .split('\n')
       .map((line) => line.trim().replace(/^\/|\/$/g, ''))
       .filter((line) => line !== '' && !line.startsWith('#'));
-    for (const entry of ['node_modules', '.cache', 'tools/mongo-test-server/target', '.git']) expect(ignored).toContain(entry);
+    for (const entry of ['node_modules', '.cache', 'tools/mongo-test-server/target', '.git', 'dist']) expect(ignored).toContain(entry);
   });
 });

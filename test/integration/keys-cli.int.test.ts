@@ -97,6 +97,15 @@ describe('npm run token', () => {
     expect([...principal.scopes].sort()).toEqual(['group:read', 'subsidiary:IN:write']);
   });
 
+  it('with --link prints the web app link of the gateway at GATEWAY_URL, the token in its fragment only', async () => {
+    const env = { AUTH_JWT_PRIVATE_KEY: printed.AUTH_JWT_PRIVATE_KEY, AUTH_ISSUER: printed.AUTH_ISSUER, AUTH_AUDIENCE: printed.AUTH_AUDIENCE, GATEWAY_URL: 'http://127.0.0.1:4100/graphql' };
+    const link = new URL(run('scripts/token.ts', ['--role', 'regional:IN', '--sub', 'priya', '--link'], env).trim());
+    expect(`${link.origin}${link.pathname}${link.search}`).toBe('http://127.0.0.1:4100/app/');
+    const token = new URLSearchParams(link.hash.slice(1)).get('token') ?? '';
+    const services = loadAuthConfig({ AUTH_JWT_PUBLIC_KEY: printed.AUTH_JWT_PUBLIC_KEY, AUTH_ISSUER: printed.AUTH_ISSUER, AUTH_AUDIENCE: printed.AUTH_AUDIENCE });
+    expect((await createAuthenticator(services)(`Bearer ${token}`)).subject).toBe('priya');
+  });
+
   it('finds the key npm start left (mode 600), so a running stack needs no export', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dev-identity-'));
     dirs.push(dir);

@@ -99,6 +99,35 @@ describe('subgraph fetcher', () => {
   });
 });
 
+describe('the answer as the data source reads it', () => {
+  it('is read whole within the budget: a body that stalls after its headers is a timeout', async () => {
+    let hits = 0;
+    const server = createServer((request, response) => {
+      hits += 1;
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json', 'Cache-Control': 'max-age=60, public' });
+      if (hits === 1) return void response.write('{"data":');
+      response.end(JSON.stringify({ data: { ok: true } }));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const attempts: FetchAttempt[] = [];
+    const fetcher = subgraphFetcher({ service: 'india', retries: 0, timeoutMs: 300, backoffMs: 1, observe: (attempt) => attempts.push(attempt) });
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY.body };
+    expect(await fetcher(url, init).catch((error: unknown) => error)).toMatchObject({ reason: 'timeout', delivery: 'unknown' });
+    const response = await fetcher(url, init);
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['timeout', 'ok']);
+    expect([response.status, response.ok, response.url]).toEqual([200, true, url]);
+    expect([response.headers.get('Content-Type'), response.headers.get('cache-control'), response.headers.has('CACHE-CONTROL')]).toEqual(['application/json', 'max-age=60, public', true]);
+    expect(Object.fromEntries(response.headers)).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'max-age=60, public' });
+    const copy = response.clone();
+    expect(await response.json()).toEqual({ data: { ok: true } });
+    await expect(response.text()).rejects.toThrow(/already been read/);
+    expect(await copy.text()).toBe('{"data":{"ok":true}}');
+  });
+});
+
 describe('what a failed call tells about delivery', () => {
   const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SubgraphUnavailableError);
 

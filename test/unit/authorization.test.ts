@@ -125,7 +125,7 @@ describe('the product schema', () => {
     const directives = scopeDirectives(parse(supergraphSdl));
     expect(directives.fields.get('Mutation.indiaRecordExpense')).toEqual([[['subsidiary:IN:write']]]);
     expect(directives.fields.get('Query.groupReport')).toEqual([[['group:read'], ['bi:read']]]);
-    expect(directives.fields.get('IndiaSubsidiary.auditLog')).toEqual([[['group:audit']]]);
+    expect(directives.fields.get('IndiaSubsidiary.auditLog')).toEqual([[['group:audit'], ['subsidiary:IN:write']]]);
     expect(directives.types.get('JapanExpense')).toEqual([[['group:read'], ['bi:read']]]);
   });
 

@@ -321,8 +321,12 @@ describe('response cache plugin', () => {
 
 describe('RESPONSE_CACHE settings', () => {
   it('are on with 1,000 entries by default, and read from the environment', () => {
-    expect(loadGatewayConfig({}, []).responseCache).toEqual({ enabled: true, maxEntries: 1_000 });
-    expect(loadGatewayConfig({ RESPONSE_CACHE: 'false', RESPONSE_CACHE_MAX_ENTRIES: '50' }, []).responseCache).toEqual({ enabled: false, maxEntries: 50 });
+    expect(loadGatewayConfig({}, []).responseCache).toEqual({ enabled: true, maxEntries: 1_000, redisUrl: null, redisTimeoutMs: 200 });
+    expect(loadGatewayConfig({ RESPONSE_CACHE: 'false', RESPONSE_CACHE_MAX_ENTRIES: '50' }, []).responseCache).toEqual({ enabled: false, maxEntries: 50, redisUrl: null, redisTimeoutMs: 200 });
+    expect(loadGatewayConfig({ REDIS_URL: 'redis://cache:6379', REDIS_TIMEOUT_MS: '50' }, []).responseCache).toMatchObject({ redisUrl: 'redis://cache:6379', redisTimeoutMs: 50 });
+    // a malformed URL is refused without repeating it (it may hold a password)
+    expect(() => loadGatewayConfig({ REDIS_URL: 'http://user:secret@cache' }, [])).toThrow(/^REDIS_URL must start with redis:\/\/ or rediss:\/\/, not http:\/\/$/);
+    expect(() => loadGatewayConfig({ REDIS_URL: 'not a url secret' }, [])).toThrow(/^REDIS_URL is not a URL/);
     expect(() => loadGatewayConfig({ RESPONSE_CACHE_MAX_ENTRIES: '0' }, [])).toThrow(ConfigError);
     expect(() => loadGatewayConfig({ RESPONSE_CACHE: 'maybe' }, [])).toThrow(/RESPONSE_CACHE must be true or false/);
   });

@@ -4,6 +4,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, Kind, parse } from 'graphql';
 import { AuthenticationError, authEnabled, createAuthenticator, type AuthConfig, type Principal } from '../../../platform/auth';
 import { ScopePolicy, refusalMessage } from '../../../platform/authorization';
+import { ScopeDecisions } from '../../../platform/scope-decisions';
 
 /** What authentication adds to the gateway's request context. */
 export interface AuthContext extends BaseContext {
@@ -61,7 +62,7 @@ const CHALLENGE = new Map([['www-authenticate', 'Bearer realm="csr", error="inva
 export function gatewayAuth(config: AuthConfig): GatewayAuth {
   const enabled = authEnabled(config) || config.allowAnonymous;
   const authenticate = enabled ? createAuthenticator(config) : null;
-  let policy: ScopePolicy | null = null;
+  let policy: ScopeDecisions | null = null;
 
   return {
     enabled,
@@ -83,7 +84,7 @@ export function gatewayAuth(config: AuthConfig): GatewayAuth {
       async serverWillStart() {
         return {
           schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
-            policy = coreSupergraphSdl ? ScopePolicy.fromSdl(apiSchema, parse(coreSupergraphSdl)) : null;
+            policy = coreSupergraphSdl ? new ScopeDecisions(ScopePolicy.fromSdl(apiSchema, parse(coreSupergraphSdl))) : null;
           },
         };
       },

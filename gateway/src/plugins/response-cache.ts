@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext } from '@apollo/server';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { Kind, getOperationAST, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, getOperationAST, parse, printSchema, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Principal } from '../../../platform/auth';
+import { subgraphTag } from '../../../shared/response-cache-keys';
 import { SubgraphUnavailableError, isQueryRequest, type SubgraphFetchLayer } from '../subgraph-fetch';
 
 /**
@@ -32,7 +33,9 @@ import { SubgraphUnavailableError, isQueryRequest, type SubgraphFetchLayer } fro
  *   `__typename` invalidates nothing. Without the layer, the same judgement is made on the
  *   mutation's whole response and a mutation that may have written drops every answer. Writes
  *   made elsewhere (straight to a subgraph or its database, or through another gateway
- *   instance) show after at most the hint's max-age.
+ *   instance) show after at most the hint's max-age — unless the store is shared in Redis
+ *   (response-store-redis.ts), where every gateway's and every subgraph's writes invalidate.
+ * - Where: `store`, a CacheStore (default: ResponseStore, in this process).
  * - Budgets: at most `maxEntries` answers and `maxTotalChars` characters in all; each caller (the
  *   token's subject, or its credentials when the gateway does not check tokens) stores at most
  *   `maxEntriesPerCaller` answers and `maxCharsPerCaller` characters, its own least recently used
@@ -57,6 +60,8 @@ export interface ResponseCacheOptions {
   unwrittenErrorCodes?: readonly string[];
   /** Lookups, stores and invalidations, for metrics. */
   observe?: (event: ResponseCacheEvent) => void;
+  /** Where answers are kept (default: a ResponseStore in this process, within the budgets above). */
+  store?: CacheStore;
   /** Milliseconds now (tests). */
   now?: () => number;
 }
@@ -114,6 +119,11 @@ export const UNWRITTEN_ERROR_CODES: readonly string[] = [
   'WRITE_INTERRUPTED',
   'DATASET_MISSING',
 ];
+
+/** Answers one caller stores at most by default: a tenth of the whole, at least 1. */
+export function defaultEntriesPerCaller(maxEntries: number): number {
+  return Math.max(1, Math.ceil(maxEntries / 10));
+}
 
 const DEFAULT_MAX_ENTRY_CHARS = 1_048_576;
 const DEFAULT_MAX_TOTAL_CHARS = 64 * 1_048_576;
@@ -189,6 +199,34 @@ export interface StoredResponse {
   tags?: ReadonlySet<string> | null;
 }
 
+/** What `CacheStore.store` compares against: the invalidations made before the answer was computed. */
+export interface StoreMark {
+  generation: number;
+  /** A shared store's: which incarnation of its data the generation counts in. */
+  epoch?: string;
+}
+
+export interface StoreLookup {
+  mark: StoreMark;
+  /** The first of the keys looked up that holds an answer, and how old it is. */
+  found?: { entry: StoredResponse; ageSeconds: number };
+}
+
+/**
+ * Where the plugin keeps answers: in this process (ResponseStore, the default) or shared by every
+ * gateway replica in Redis (response-store-redis.ts). Tags are shared/response-cache-keys.ts's subgraphTag.
+ */
+export interface CacheStore {
+  /** The mark of the invalidations so far, and the first of `keys` that holds an answer (none: the mark only). */
+  lookup(keys: readonly string[]): StoreLookup | Promise<StoreLookup>;
+  /** Keeps `entry` unless an invalidation since `mark` may have changed what it was read from; whether it was kept. */
+  store(key: string, entry: StoredResponse, mark: StoreMark): boolean | Promise<boolean>;
+  /** Drops every answer (no tags), or those read from any of `tags` and those whose origin is unknown. */
+  invalidate(tags?: Iterable<string>): void | Promise<void>;
+  /** The supergraph changed: the answers of another one say nothing about it. */
+  schemaChanged(supergraphSdl: string): void;
+}
+
 /** How much the store holds at most, in all and per owner. */
 export interface StoreBudget {
   maxTotalChars?: number;
@@ -207,7 +245,7 @@ interface OwnerShare {
  * `maxTotalChars` in all, and per owner. An owner over its own budget loses its least recently
  * used answers; a full store takes the least recently used answer of the owner holding the most.
  */
-export class ResponseStore {
+export class ResponseStore implements CacheStore {
   private readonly entries = new Map<string, StoredResponse>();
   private readonly owners = new Map<string, OwnerShare>();
   private readonly tagged = new Map<string, Set<string>>();
@@ -260,6 +298,25 @@ export class ResponseStore {
     share?.keys.delete(key);
     share?.keys.add(key);
     return entry;
+  }
+
+  lookup(keys: readonly string[]): StoreLookup {
+    const mark = { generation: this.generation };
+    for (const key of keys) {
+      const entry = this.get(key);
+      if (entry) return { mark, found: { entry, ageSeconds: Math.max(0, Math.floor((this.now() - entry.storedAt) / 1000)) } };
+    }
+    return { mark };
+  }
+
+  store(key: string, entry: StoredResponse, mark: StoreMark): boolean {
+    if (this.changedSince(mark.generation, entry.tags ?? null)) return false;
+    this.set(key, entry);
+    return true;
+  }
+
+  schemaChanged(): void {
+    this.invalidate();
   }
 
   set(key: string, entry: StoredResponse): void {
@@ -346,9 +403,9 @@ export class ResponseStore {
   }
 }
 
-export interface ResponseCache<TContext extends ResponseCacheContext> {
+export interface ResponseCache<TContext extends ResponseCacheContext, TStore extends CacheStore = ResponseStore> {
   plugin: ApolloServerPlugin<TContext>;
-  store: ResponseStore;
+  store: TStore;
   /**
    * Goes around every subgraph call of the data sources, outside any other layer (server.ts:
    * `layers: [cache.layer, …]`): tells the plugin which subgraphs each request called and which
@@ -413,14 +470,15 @@ interface RequestRecord {
   mutationCalls: number;
 }
 
-export function responseCache<TContext extends ResponseCacheContext>(options: ResponseCacheOptions): ResponseCache<TContext> {
+export function responseCache<TContext extends ResponseCacheContext, TStore extends CacheStore = ResponseStore>(options: ResponseCacheOptions & { store?: TStore }): ResponseCache<TContext, TStore> {
   const now = options.now ?? Date.now;
   const maxTotalChars = options.maxTotalChars ?? DEFAULT_MAX_TOTAL_CHARS;
-  const store = new ResponseStore(options.maxEntries, now, {
-    maxTotalChars,
-    maxEntriesPerOwner: options.maxEntriesPerCaller ?? Math.max(1, Math.ceil(options.maxEntries / 10)),
-    maxCharsPerOwner: options.maxCharsPerCaller ?? Math.floor(maxTotalChars / 8),
-  });
+  const store = (options.store ??
+    new ResponseStore(options.maxEntries, now, {
+      maxTotalChars,
+      maxEntriesPerOwner: options.maxEntriesPerCaller ?? defaultEntriesPerCaller(options.maxEntries),
+      maxCharsPerOwner: options.maxCharsPerCaller ?? Math.floor(maxTotalChars / 8),
+    })) as TStore;
   const maxEntryChars = options.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS;
   const unwritten = new Set(options.unwrittenErrorCodes ?? UNWRITTEN_ERROR_CODES);
   const observe = options.observe ?? (() => {});
@@ -429,8 +487,8 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
   /** Whether the data sources call through `layer`; without it, mutations are judged by their whole response. */
   let layerInstalled = false;
 
-  const invalidate = (tags?: Iterable<string>) => {
-    store.invalidate(tags);
+  const invalidate = async (tags?: Iterable<string>) => {
+    await store.invalidate(tags);
     observe('invalidate');
   };
 
@@ -463,10 +521,10 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
         response = await next(url, init, call);
       } catch (error) {
         // a call known not to have been sent wrote nothing; any other failure may have been applied
-        if (!(error instanceof SubgraphUnavailableError && error.delivery === 'not_sent')) invalidate([call.service]);
+        if (!(error instanceof SubgraphUnavailableError && error.delivery === 'not_sent')) await invalidate([subgraphTag(call.service)]);
         throw error;
       }
-      if (await callMayHaveWritten(init.body, response)) invalidate([call.service]);
+      if (await callMayHaveWritten(init.body, response)) await invalidate([subgraphTag(call.service)]);
       return response;
     };
   };
@@ -475,11 +533,11 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
     async serverWillStart() {
       return {
         // answers of another supergraph say nothing about this one
-        schemaDidLoadOrUpdate: () => store.invalidate(),
+        schemaDidLoadOrUpdate: ({ apiSchema, coreSupergraphSdl }) => store.schemaChanged(coreSupergraphSdl ?? printSchema(apiSchema)),
       };
     },
     async requestDidStart() {
-      let lookup: { keys: Record<CacheScope, string | null>; owner: string; generation: number } | undefined;
+      let lookup: { keys: Record<CacheScope, string | null>; owner: string; mark: StoreMark } | undefined;
       let answeredFromCache = false;
       let mutation = false;
       const record: RequestRecord = { services: new Set(), mutationCalls: 0 };
@@ -496,17 +554,18 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
             PUBLIC: responseCacheKey({ ...parts, scope: 'PUBLIC', identity: identity.shared }),
             PRIVATE: identity.own === null ? null : responseCacheKey({ ...parts, scope: 'PRIVATE', identity: identity.own }),
           };
-          lookup = { keys, owner: identity.owner, generation: store.generation };
-          if (wantsFresh(requestContext)) return null;
-          const entry = (keys.PRIVATE !== null ? store.get(keys.PRIVATE) : undefined) ?? store.get(keys.PUBLIC);
-          observe(entry ? 'hit' : 'miss');
-          if (!entry) return null;
+          const fresh = wantsFresh(requestContext);
+          const { mark, found } = await store.lookup(fresh ? [] : [...(keys.PRIVATE !== null ? [keys.PRIVATE] : []), keys.PUBLIC]);
+          lookup = { keys, owner: identity.owner, mark };
+          if (fresh) return null;
+          observe(found ? 'hit' : 'miss');
+          if (!found) return null;
+          const { entry, ageSeconds } = found;
           answeredFromCache = true;
           requestContext.metrics.responseCacheHit = true;
           // the Cache-Control header tells the client what the stored answer was given, its Age how old it is
           requestContext.overallCachePolicy.replace({ maxAge: entry.maxAge, scope: entry.scope });
-          const age = Math.max(0, Math.floor((now() - entry.storedAt) / 1000));
-          return { http: { headers: new HeaderMap([['age', String(age)]]) }, body: { kind: 'single', singleResult: JSON.parse(entry.body) } };
+          return { http: { headers: new HeaderMap([['age', String(ageSeconds)]]) }, body: { kind: 'single', singleResult: JSON.parse(entry.body) } };
         },
         async executionDidStart({ operation, contextValue }) {
           mutation = operation.operation === 'mutation';
@@ -518,7 +577,7 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
           if (mutation) {
             // without the layer (or if it missed the calls), judge by the mutation's whole answer
             const result = response.body.kind === 'single' ? response.body.singleResult : { data: undefined, errors: [{}] };
-            if ((!layerInstalled || record.mutationCalls === 0) && document && operation && mayHaveWritten(result, writingFields(document, operation), unwritten)) invalidate();
+            if ((!layerInstalled || record.mutationCalls === 0) && document && operation && mayHaveWritten(result, writingFields(document, operation), unwritten)) await invalidate();
             return;
           }
           if (!lookup || answeredFromCache) return;
@@ -527,14 +586,17 @@ export function responseCache<TContext extends ResponseCacheContext>(options: Re
           const result = response.body.singleResult;
           if (result.errors?.length || result.data === undefined || result.data === null) return;
           // tagged with the subgraphs called, when the layer saw them; else dropped by any invalidation
-          const tags = layerInstalled && record.services.size > 0 ? record.services : null;
-          if (store.changedSince(lookup.generation, tags)) return;
+          const tags = layerInstalled && record.services.size > 0 ? new Set([...record.services].map(subgraphTag)) : null;
           const key = lookup.keys[policy.scope];
           if (key === null) return;
           const body = JSON.stringify(result);
           if (body.length > maxEntryChars) return;
-          store.set(key, { body, maxAge: policy.maxAge, scope: policy.scope, storedAt: now(), owner: lookup.owner, tags });
-          observe('store');
+          // refused when an invalidation since the lookup may have changed what the answer read
+          const kept = store.store(key, { body, maxAge: policy.maxAge, scope: policy.scope, storedAt: now(), owner: lookup.owner, tags }, lookup.mark);
+          // a shared store's write does not hold up the answer
+          if (typeof kept === 'boolean') {
+            if (kept) observe('store');
+          } else void kept.then((stored) => stored && observe('store'));
         },
       };
     },
