@@ -49,7 +49,11 @@ export function webAppRoute(options: WebAppOptions): Route {
       response.writeHead(308, { location: `${PREFIX}/` }).end();
       return true;
     }
-    const relative = decodeURIComponent(pathname.slice(PREFIX.length + 1));
+    const relative = decodedPath(pathname.slice(PREFIX.length + 1));
+    if (relative === null) {
+      sendJson(response, 400, { error: `Not a valid path: ${pathname}` });
+      return true;
+    }
     if (relative === 'config.json') {
       sendJson(response, 200, { ...options.signIn, oidc: null }, { 'cache-control': 'no-store' });
       return true;
@@ -67,6 +71,14 @@ export function webAppRoute(options: WebAppOptions): Route {
     sendFile(request, response, file, relative.startsWith('assets/'));
     return true;
   };
+}
+
+function decodedPath(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }
 
 function isFile(path: string): boolean {

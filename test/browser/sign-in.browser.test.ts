@@ -63,6 +63,7 @@ describe('the gateway serving /app', () => {
     expect((await fetch(`${origin()}/app/%2e%2e/package.json`)).status).toBe(404);
     expect((await fetch(`${origin()}/app/nothing.js`)).status).toBe(404);
     expect((await fetch(`${origin()}/app/`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${origin()}/app/assets/%E0%A4%A.js`)).status).toBe(400);
   });
 
   it('tells the sign-in screen who issues tokens', async () => {
