@@ -9,7 +9,8 @@
  *   await redis.stop();                 // by its PID
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port';
 
 export interface RedisServer {
   readonly url: string;
@@ -23,17 +24,6 @@ export interface RedisServer {
 }
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether the server answers PING with PONG. */
 async function pong(port: number): Promise<boolean> {

@@ -5,7 +5,7 @@
  * transforms through one). Runs the real `npm start -- --ephemeral` (an embedded store in memory)
  * with PORT=0 (every server on a free port) and reads the group total through the gateway.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync, readlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { es256Issuer } from '../../platform/token-issuer';
 import { ROLES } from '../../subgraphs/common/scopes';
 import { COMMANDS } from '../../schema/topology';
 import { within } from '../harness/faults';
+import { alive, descendants } from '../harness/process-tree';
 
 const SEED_TOTAL_FY2024 = '828006924';
 const issuer = es256Issuer();
@@ -23,24 +24,6 @@ interface ProcessInfo {
   pid: number;
   argv: string[];
   nodeOptions: string;
-}
-
-/** Every process below `pid`, read from the process table. */
-function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const walk = (parent: number): void => {
-    for (const [child, ppid] of rows) {
-      if (ppid !== parent) continue;
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 function processInfo(pid: number): ProcessInfo {
@@ -68,15 +51,6 @@ function listenerOf(port: number, candidates: readonly number[]): number | undef
       return false;
     }
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let npm: ChildProcess | undefined;

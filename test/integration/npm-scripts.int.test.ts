@@ -2,24 +2,18 @@
  * `npm run gateway` and `npm run subgraph` as an operator (or a container runtime) runs them: SIGTERM
  * goes to npm's own process. Each must drain and exit 0, leave no process behind, and free its port.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../harness/free-port';
 import { describe, expect, it } from 'vitest';
 import { generateSecret } from '../../platform/auth';
 import { REPO_ROOT } from '../../platform/mongo-server';
 import { within } from '../harness/faults';
+import { alive, processTree } from '../harness/process-tree';
 import { useIsolatedDatabases } from '../harness/mongo';
 
 const databases = useIsolatedDatabases('npm_scripts');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -30,35 +24,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Every process below `pid`, from the process table, with its command line. */
-function descendants(pid: number): Map<number, string> {
-  const table = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!)
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3]! }));
-  const found = new Map<number, string>();
-  const walk = (parent: number) => {
-    for (const row of table) {
-      if (row.ppid === parent) {
-        found.set(row.pid, row.args);
-        walk(row.pid);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Runs `npm run <args>`, waits for `port` to serve /health, sends SIGTERM to npm, and reports what is left. */
@@ -72,7 +37,7 @@ async function runAndTerminate(args: string[], port: number, env: NodeJS.Process
   try {
     const served = await within(45_000, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 200);
     expect(served, `nothing served on ${port}:\n${output}`).not.toBeNull();
-    tree = descendants(npm.pid!);
+    tree = processTree(npm.pid!);
     npm.kill('SIGTERM');
     const [code, signal] = await exited;
     // helpers (esbuild's service) leave when their parent's pipe closes: give them a moment

@@ -4,7 +4,7 @@
  * not loaded again over it, and `--ephemeral` leaves no data behind. Runs the real `npm start` on
  * its default ports (4000–4005) with a temporary data directory.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../../platform/mongo-server';
 import { es256Issuer } from '../../platform/token-issuer';
 import { ROLES } from '../../subgraphs/common/scopes';
 import { within } from '../harness/faults';
+import { alive, descendants } from '../harness/process-tree';
 
 const SEED_TOTAL_FY2024 = 828_006_924n;
 const GATEWAY = 'http://127.0.0.1:4000/graphql';
@@ -25,33 +26,6 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 interface Started {
   npm: ChildProcess;
   output: () => string;
-}
-
-/** Every process below `pid` (npm, node, java). */
-function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const walk = (parent: number): void => {
-    for (const [child, ppid] of rows) {
-      if (ppid !== parent) continue;
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function start(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Started> {

@@ -14,6 +14,7 @@ import { loadDashboard, loadReferenceData, yearsWithRecords, type DashboardResul
 import { RatesPanel } from './rates-panel';
 import { TREND_YEARS, defaultFiscalYear, exportQuery, hasPeriod, lastCompletedFiscalYear, parseSelection, recordsParams, selectionParams, type LineKey, type Selection } from './selection';
 import { Toolbar } from './toolbar';
+import { ProblemsBanner } from '../../components/problems-banner';
 
 /** "NEC India (IN)", from the report's lines or its missing list; the code alone when neither names it. */
 function subsidiaryName(report: Report | null, code: string): string {
@@ -127,16 +128,7 @@ export function Dashboard() {
       {load.state === 'loaded' && (
         <>
           <MissingBanner missing={missing} title={t.missingTitle} line={(name, code, reason, reasonCode) => t.missingLine(name, code, t.missingReason(reasonCode, reason))} consequence={selection.partial ? t.missingShown : t.missingHidden} />
-          {load.result.problems.length > 0 && (
-            <div class="banner error" role="alert">
-              {t.problems}
-              <ul>
-                {load.result.problems.map((problem, index) => (
-                  <li key={index}>{problem.message}</li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <ProblemsBanner title={t.problems} problems={load.result.problems} />
           <div class="grid summary">
             <GroupTotal heading={`${t.groupTotal} · ${periodLabel}`} total={showFigures ? (report?.total ?? null) : null} complete={complete} asOf={report?.asOf ?? null} />
             <section class="panel" aria-labelledby="download-title">

@@ -1,4 +1,3 @@
-import { AdjustmentsTable } from '../../components/adjustments-table';
 import { useEffect, useState } from 'preact/hooks';
 import { DownloadButtons } from '../../components/download-buttons';
 import { formatRate } from '../../components/format-rate';
@@ -10,6 +9,8 @@ import { MissingBanner } from '../dashboard/missing-banner';
 import { exportQuery, lastCompletedFiscalYear, lineInput, parseLine, parseSelection, selectionParams, type LineKey, type Selection } from '../dashboard/selection';
 import { messages } from './messages';
 import { loadInitiativeTitles, loadRecords, type RecordsPage } from './query';
+import { ProblemsBanner } from '../../components/problems-banner';
+import { AdjustmentsTable } from '../../components/adjustments-table';
 
 type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; result: RecordsPage; titles: Map<string, string> };
 
@@ -70,16 +71,7 @@ export function Records() {
       {load.state === 'loaded' && page && (
         <>
           <MissingBanner missing={page.missingSubsidiaries} title={t.missingTitle} line={(name, code, reason, reasonCode) => t.missingLine(name, code, t.missingReason(reasonCode, reason))} consequence={t.missingConsequence} />
-          {load.result.problems.length > 0 && (
-            <div class="banner error" role="alert">
-              {t.problems}
-              <ul>
-                {load.result.problems.map((problem, index) => (
-                  <li key={index}>{problem.message}</li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <ProblemsBanner title={t.problems} problems={load.result.problems} />
           <div class="grid summary">
             <section class="panel">
               <h2>{t.lineAmount}</h2>
