@@ -47,6 +47,12 @@ async function post(url: string, request: GraphQLRequest, headers: Record<string
 /**
  * Pages to the end, or until `maxSeconds` have passed (no new page is asked for after that).
  */
+/** The extraction of median duration (failed ones count as slowest). */
+export function medianExtraction(extractions: readonly ExtractionResult[]): ExtractionResult {
+  const sorted = [...extractions].sort((a, b) => (a.error ? Infinity : a.milliseconds) - (b.error ? Infinity : b.milliseconds));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 export async function extractAll(label: string, url: string, pageSize: number, headers: Record<string, string> = {}, maxSeconds = Infinity): Promise<ExtractionResult> {
   const result: ExtractionResult = { label, pageSize, requests: 0, initiatives: 0, expenses: 0, bytes: 0, milliseconds: 0, rowsPerSecond: 0, slowestPageMs: 0, complete: false };
   const started = performance.now();

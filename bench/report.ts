@@ -32,7 +32,8 @@ export interface SizeResults {
     fanOut: { k: number; measured: Measured }[];
   };
   /** `refused`: why the issue's page size could not be used through the project gateway. */
-  bi: { project: ExtractionResult; stock: ExtractionResult; refused?: string };
+  /** The median of `rounds` interleaved extractions each, after one of warm-up. */
+  bi: { project: ExtractionResult; stock: ExtractionResult; rounds?: number; refused?: string };
   writes: { project: Measured; stock: Measured };
   /** Peak RSS over the whole size, bytes, per process group. */
   peakRss: Record<string, number>;
@@ -174,7 +175,7 @@ function sizeSection(results: SizeResults): string {
   lines.push(`- dashboard p50 at 1 connection: project ${ms(p50(dashboard.latency.project))} ms (from its cache), without cache ${ms(p50(dashboard.latency.projectNoCache))} ms, stock ${ms(p50(dashboard.latency.stock))} ms, floor ${ms(p50(dashboard.latency.floor))} ms → gateway overhead per request (without cache) **project ${ms(over.project)} ms**, stock ${ms(over.stock)} ms; project without cache / stock p50 ${ratio(p50(dashboard.latency.projectNoCache) / p50(dashboard.latency.stock))}`);
   lines.push(`- project dashboard p50 (without cache) above the slowest single subgraph request (${ms(over.slowest)} ms): **${ms(over.projectAboveSlowest)} ms**`);
   lines.push(`- fan-out: dashboard p50 through the project gateway without cache / slowest regional report request alone (${ms(over.slowestRegional)} ms) = ${ratio(p50(dashboard.latency.projectNoCache) / over.slowestRegional)}` + (first && last ? `; ${last.k} vs ${first.k} subsidiaries (volunteering via subsidiary(code)): p50 ${ms(p50(last.measured))} vs ${ms(p50(first.measured))} ms = ${ratio(p50(last.measured) / p50(first.measured))} (1.00× = perfectly parallel, ${last.k / first.k}× = serial)` : ''));
-  lines.push(`- BI extraction, project / stock rows per second: ${ratio(bi.project.rowsPerSecond / bi.stock.rowsPerSecond)}`);
+  lines.push(`- BI extraction, project / stock rows per second: ${ratio(bi.project.rowsPerSecond / bi.stock.rowsPerSecond)}${bi.rounds ? ` (median of ${bi.rounds} interleaved extractions each, after one of warm-up)` : ''}`);
   lines.push(`- write mix throughput, project / stock: ${ratio(writes.project.result.requestsPerSecond / writes.stock.result.requestsPerSecond)}`);
   const problems = failuresNote([
     dashboard.throughput.project, dashboard.throughput.projectNoCache, dashboard.throughput.stock, dashboard.throughput.floor,

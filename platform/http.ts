@@ -39,7 +39,30 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAdmitted> {
    * throwing a GraphQLError with `extensions.code` and `extensions.http`, as a gate does.
    */
   prepare?: (request: HTTPGraphQLRequest) => HTTPGraphQLRequest;
+  /**
+   * Runs around the execution of every POST once its caller is admitted and its body read, before
+   * the body is parsed: it may answer without executing (the gateway hands identical requests in
+   * flight one answer, plugins/shared-answers.ts), or execute with more in the context.
+   */
+  around?: (call: GraphQLCall<TAdmitted>, execute: GraphQLExecution<TContext>) => Promise<GraphQLAnswer>;
 }
+
+/** A GraphQL POST whose caller is admitted and whose body is read. */
+export interface GraphQLCall<TAdmitted> {
+  request: IncomingMessage;
+  admitted: TAdmitted;
+  body: Buffer;
+}
+
+/** An HTTP answer to a GraphQL request, before it is written. */
+export interface GraphQLAnswer {
+  status: number;
+  headers: [string, string][];
+  body: string | Buffer | AsyncIterable<string>;
+}
+
+/** Parses the body and runs Apollo Server on it, with `extra` added to the request's context. */
+export type GraphQLExecution<TContext> = (extra?: Partial<TContext>) => Promise<GraphQLAnswer>;
 
 export interface RunningServer {
   url: string;
@@ -84,8 +107,28 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+function errorBody(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** A GraphQL error answer with its code, as Apollo would write it. */
+function errorAnswer(status: number, code: string, message: string): GraphQLAnswer {
+  return { status, headers: [['content-type', 'application/json; charset=utf-8']], body: JSON.stringify(errorBody(code, message)) };
+}
+
+async function writeAnswer(response: ServerResponse, answer: GraphQLAnswer): Promise<void> {
+  for (const [name, value] of answer.headers) response.setHeader(name, value);
+  response.statusCode = answer.status;
+  if (typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) {
+    response.end(answer.body);
+    return;
+  }
+  for await (const chunk of answer.body) response.write(chunk);
+  response.end();
+}
+
 function graphQLError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(response, status, { errors: [{ message, extensions: { code } }] }, headers);
+  sendJson(response, status, errorBody(code, message), headers);
 }
 
 /** Answers a gate's refusal as Apollo would have: its message and extensions (without `http`), its status and headers. */
@@ -131,8 +174,20 @@ export function createLimitedServer(limits: HttpLimits, listener: (request: Inco
 
 /** Serves an Apollo Server over node:http, with extra routes before GraphQL. */
 export function createGraphQLHttpServer<TContext extends BaseContext, TAdmitted>(options: GraphQLHttpOptions<TContext, TAdmitted>): Server {
-  const { apollo, gate = { admit: async () => undefined as TAdmitted }, context, routes = [], maxBodyBytes = 1_048_576, limits = DEFAULT_HTTP_LIMITS, path = '/graphql', observability = {}, prepare } = options;
+  const { apollo, gate = { admit: async () => undefined as TAdmitted }, context, routes = [], maxBodyBytes = 1_048_576, limits = DEFAULT_HTTP_LIMITS, path = '/graphql', observability = {}, prepare, around } = options;
   const server: Server = createLimitedServer(limits, (request, response) => observeRequest(request, response, path, observability, () => handle(request, response)));
+  const runGraphQL = async (request: IncomingMessage, search: string, body: unknown, admitted: () => Promise<TAdmitted>, extra?: Partial<TContext>): Promise<GraphQLAnswer> => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search, body };
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: prepare ? prepare(httpGraphQLRequest) : httpGraphQLRequest,
+      context: async () => ({ ...(await context(request, await admitted())), ...extra }),
+    });
+    return { status: result.status ?? 200, headers: [...result.headers], body: result.body.kind === 'complete' ? result.body.string : result.body.asyncIterator };
+  };
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let bodyRead = request.method === 'GET' || request.method === 'HEAD';
     try {
@@ -146,51 +201,33 @@ export function createGraphQLHttpServer<TContext extends BaseContext, TAdmitted>
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname !== path) return sendJson(response, 404, { error: 'not found' });
 
-      const headers = new HeaderMap();
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      }
-      let body: unknown = undefined;
-      let admitted: () => Promise<TAdmitted>;
-      if (request.method === 'POST') {
-        // the caller first, the body only for a caller that may send one
-        const admission = await gate.admit(request);
-        const raw = await readBody(request, maxBodyBytes, limits.bodyTimeoutMs);
-        bodyRead = true;
-        const verified = gate.verifyBody ? await gate.verifyBody(request, raw, admission) : admission;
-        admitted = async () => verified;
-        const text = raw.toString('utf8');
-        if (text.length > 0 && (headers.get('content-type') ?? '').includes('json')) {
-          try {
-            body = JSON.parse(text);
-          } catch {
-            return graphQLError(response, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
-          }
-        } else {
-          body = text;
-        }
-      } else {
+      if (request.method !== 'POST') {
         // GET and the rest carry no body: checked when Apollo asks for the context, so that a
         // landing page (development) is served without a token
-        admitted = async () => {
+        const admitted = async () => {
           const admission = await gate.admit(request);
           return gate.verifyBody ? gate.verifyBody(request, Buffer.alloc(0), admission) : admission;
         };
+        return await writeAnswer(response, await runGraphQL(request, url.search, undefined, admitted));
       }
-
-      const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: prepare ? prepare(httpGraphQLRequest) : httpGraphQLRequest,
-        context: async () => context(request, await admitted()),
-      });
-      for (const [name, value] of result.headers) response.setHeader(name, value);
-      response.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        response.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) response.write(chunk);
-        response.end();
-      }
+      // the caller first, the body only for a caller that may send one
+      const admission = await gate.admit(request);
+      const raw = await readBody(request, maxBodyBytes, limits.bodyTimeoutMs);
+      bodyRead = true;
+      const verified = gate.verifyBody ? await gate.verifyBody(request, raw, admission) : admission;
+      const execute: GraphQLExecution<TContext> = async (extra) => {
+        const text = raw.toString('utf8');
+        let body: unknown = text;
+        if (text.length > 0 && (request.headers['content-type'] ?? '').includes('json')) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            return errorAnswer(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+          }
+        }
+        return runGraphQL(request, url.search, body, async () => verified, extra);
+      };
+      await writeAnswer(response, around ? await around({ request, admitted: verified, body: raw }, execute) : await execute());
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         return closeAfter(response, () => graphQLError(response, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`));

@@ -47,6 +47,8 @@ export interface RequestScope {
   errorCodes: string[];
   /** True when the response carries data and errors (a partial result). */
   hasData?: boolean;
+  /** Answered with the answer of an identical request in flight (the gateway's inbound deduplication). */
+  shared?: boolean;
   /** Fills errorCodes and hasData from the response as finally sent (set by observabilityPlugin). */
   settle?: () => void;
 }

@@ -160,6 +160,18 @@ export function createGatewayCacheMetrics(registry: Registry): GatewayCacheMetri
   };
 }
 
+/** What the gateway's execution admission holds (gateway/src/execution-admission.ts), read at each scrape. */
+export function observeExecutionAdmission(registry: Registry, admission: { limit: number; active: number; queued: number }): void {
+  const gauges = [
+    ['gateway_executions_limit', 'Executions the gateway runs at once now (MAX_CONCURRENT_EXECUTIONS: adapted to the CPU, or fixed).', () => admission.limit],
+    ['gateway_executions_active', 'Executions running.', () => admission.active],
+    ['gateway_executions_queued', 'Requests waiting for an execution to finish before theirs starts.', () => admission.queued],
+  ] as const;
+  for (const [name, help, read] of gauges) {
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  }
+}
+
 /** MongoDB command durations from the driver's command monitoring (needs `monitorCommands: true`). */
 export function instrumentMongoCommands(client: MongoClient, registry: Registry): () => void {
   const duration = new Histogram({

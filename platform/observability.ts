@@ -91,6 +91,7 @@ export function observeRequest(
       durationMs: Math.round(seconds * 1000 * 10) / 10,
       ...(route === 'graphql' ? { operationName: scope.operationName ?? null, operationType: scope.operationType ?? null } : {}),
       ...(scope.errorCodes.length > 0 ? { errors: scope.errorCodes } : {}),
+      ...(scope.shared ? { shared: true } : {}),
       ...(finished ? {} : { aborted: true }),
     };
     if (status >= 500) logger.warn(line, 'request failed');

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import type * as Redis from 'redis';
+import { lazyModule } from './lazy-module';
 import type { Logger } from './logger';
 
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof Redis.createClient>;
+
+const redis = lazyModule<typeof Redis>('redis');
 
 export interface RedisConnectionOptions {
   url: string;
@@ -59,7 +62,7 @@ export class RedisConnection {
   private readonly recoveryListeners: (() => void)[] = [];
 
   constructor(private readonly options: RedisConnectionOptions) {
-    this.client = createClient({
+    this.client = redis().createClient({
       url: options.url,
       disableOfflineQueue: true,
       socket: {

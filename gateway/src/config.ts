@@ -46,6 +46,11 @@ export interface GatewayConfig {
   /** DEDUPLICATE_INBOUND_REQUESTS: identical queries in flight from the same caller identity execute once (plugins/inbound-deduplication.ts). */
   deduplicateInboundRequests: boolean;
   /**
+   * MAX_CONCURRENT_EXECUTIONS: `auto` (the default) adapts how many executions run at once to the
+   * CPU (execution-admission.ts), a number fixes it, `off` admits every one at once.
+   */
+  executions: ExecutionLimit;
+  /**
    * RESPONSE_CACHE, RESPONSE_CACHE_MAX_ENTRIES: whole responses of queries with cache hints (plugins/response-cache.ts);
    * REDIS_URL: kept in Redis, shared by every gateway replica (plugins/response-store-redis.ts), REDIS_TIMEOUT_MS the longest wait for it.
    */
@@ -80,6 +85,21 @@ export interface CircuitBreakerConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** Executions at once: at least `min`, at most `max` (equal: a fixed limit); null: no limit. */
+export type ExecutionLimit = { min: number; max: number } | null;
+
+/** `auto`: from a few, what a saturated core runs well, up to many, for slow subgraphs. */
+const AUTO_EXECUTIONS = { min: 4, max: 256 };
+
+function executionLimit(value: string | undefined): ExecutionLimit {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === '' || text === 'auto') return AUTO_EXECUTIONS;
+  if (text === 'off') return null;
+  const fixed = Number(text);
+  if (!Number.isInteger(fixed) || fixed < 1 || fixed > 100_000) throw new ConfigError(`MAX_CONCURRENT_EXECUTIONS must be auto, off or a whole number from 1 to 100000, got "${value}"`);
+  return { min: fixed, max: fixed };
+}
 
 function flag(argv: readonly string[], name: string): string | undefined {
   const index = argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
@@ -185,6 +205,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, argv: re
     landingPage: boolean(env.LANDING_PAGE, 'LANDING_PAGE', !production),
     deduplicateSubgraphRequests: boolean(env.DEDUPLICATE_SUBGRAPH_REQUESTS, 'DEDUPLICATE_SUBGRAPH_REQUESTS', true),
     deduplicateInboundRequests: boolean(env.DEDUPLICATE_INBOUND_REQUESTS, 'DEDUPLICATE_INBOUND_REQUESTS', true),
+    executions: checked(() => executionLimit(env.MAX_CONCURRENT_EXECUTIONS)),
     responseCache: {
       enabled: boolean(env.RESPONSE_CACHE, 'RESPONSE_CACHE', true),
       maxEntries: integer(env.RESPONSE_CACHE_MAX_ENTRIES, 'RESPONSE_CACHE_MAX_ENTRIES', 1_000, 1, 1_000_000),

@@ -5,10 +5,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestSigner } from '../../platform/request-signing';
 import { deadlineOf } from './deadline';
+import type { AnswerFlightContext } from './plugins/shared-answers';
 import { SubgraphUnavailableError, requestTimeoutError, subgraphFetcher, type SubgraphCall, type SubgraphCalls, type SubgraphFetch, type SubgraphFetchLayer } from './subgraph-fetch';
 import { unavailableResponse } from './unavailable';
 
-export interface GatewayContext {
+export interface GatewayContext extends AnswerFlightContext {
   /** Incoming headers worth passing on to subgraphs. */
   forwardedHeaders: Record<string, string>;
   /** Aborts when the whole request runs out of time (plugins/limits.ts, with a RequestDeadlineExceeded reason): its subgraph calls stop. */

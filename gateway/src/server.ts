@@ -2,23 +2,24 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { corsRoute } from '../../platform/cors';
-import { createGraphQLHttpServer, healthRoute, listen, type RunningServer } from '../../platform/http';
+import { createGraphQLHttpServer, healthRoute, listen, type GraphQLCall, type GraphQLExecution, type RunningServer } from '../../platform/http';
 import { listenOps, opsRoutes, readyDetailsFor } from '../../platform/ops-access';
 import { RequestSigner } from '../../platform/request-signing';
 import { createLogger, type Logger } from '../../platform/logger';
-import { createGatewayCacheMetrics, createServerMetrics, createSubgraphFetchMetrics, createSubgraphHealthMetrics, metricsRoute } from '../../platform/metrics';
+import { createGatewayCacheMetrics, createServerMetrics, observeExecutionAdmission, createSubgraphFetchMetrics, createSubgraphHealthMetrics, metricsRoute } from '../../platform/metrics';
 import { observabilityPlugin } from '../../platform/observability';
 import { CircuitBreaker, CircuitBreakers, observedCircuits } from './circuit-breaker';
 import type { GatewayConfig } from './config';
 import { SubgraphDataSource, forwardedHeaders, type GatewayContext } from './datasource';
 import { formatGatewayError } from './errors';
+import { ExecutionAdmission } from './execution-admission';
 import { gatewayAuth, type AuthContext } from './plugins/auth';
 import { deduplicateSubgraphRequests } from './plugins/deduplicate';
 import { deduplicateInboundRequests } from './plugins/inbound-deduplication';
 import { exportRoutes } from './exports/routes';
 import { loadManifestFile } from './operation-manifest';
 import { trustedDocuments } from './plugins/trusted-documents';
-import { limitsPlugin } from './plugins/limits';
+import { limitsPlugin, timedOutAnswer } from './plugins/limits';
 import { observedQueryPlanCache } from './plugins/query-plan-cache';
 import { defaultEntriesPerCaller, privateWhenAuthenticated, responseCache, type CacheStore } from './plugins/response-cache';
 import { redisResponseCache } from './plugins/response-store-redis';
@@ -89,7 +90,32 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const signer = config.signing.key ? new RequestSigner(config.signing.key, config.signing.lifetimeSeconds) : undefined;
   if (!signer) logger.warn('GATEWAY_SIGNING_KEY is not set: subgraph calls go unsigned, and subgraphs that verify signatures refuse their entities (docs/security.md)');
   const deduplication = config.deduplicateSubgraphRequests ? deduplicateSubgraphRequests<GatewayContext & AuthContext>({ onShared: (subgraph) => cacheMetrics.sharedFetches.inc({ subgraph }) }) : null;
-  const inbound = config.deduplicateInboundRequests ? deduplicateInboundRequests<GatewayContext & AuthContext>({ onShared: () => cacheMetrics.sharedRequests.inc() }) : null;
+  const { requestTimeoutMs } = config.limits;
+  const timedOut = () => timedOutAnswer(requestTimeoutMs);
+  const inbound = config.deduplicateInboundRequests
+    ? deduplicateInboundRequests<GatewayContext & AuthContext, AuthContext>({
+        onShared: () => cacheMetrics.sharedRequests.inc(),
+        principalOf: (admitted) => admitted.principal,
+        deadlineMs: requestTimeoutMs,
+        timedOut,
+      })
+    : null;
+  const admission = config.executions ? new ExecutionAdmission(config.executions) : null;
+  if (admission) observeExecutionAdmission(metrics.registry, admission);
+  // an execution waits for its turn within its request's deadline
+  const admitted = (execute: GraphQLExecution<GatewayContext & AuthContext>): GraphQLExecution<GatewayContext & AuthContext> => {
+    if (!admission) return execute;
+    return (extra) => {
+      const deadlineAt = extra?.deadlineAt ?? Date.now() + requestTimeoutMs;
+      return admission.run(deadlineAt, () => execute({ ...extra, deadlineAt }), timedOut);
+    };
+  };
+  // identical requests in flight get one answer, serialized once; the others wait for their turn
+  const around = inbound
+    ? (call: GraphQLCall<AuthContext>, execute: GraphQLExecution<GatewayContext & AuthContext>) => inbound.answers.around(call, admitted(execute))
+    : admission
+      ? (_call: GraphQLCall<AuthContext>, execute: GraphQLExecution<GatewayContext & AuthContext>) => admitted(execute)()
+      : undefined;
   // REDIS_URL: the answers live in Redis, shared by every replica; otherwise in this process
   const { redisUrl, redisTimeoutMs, maxEntries } = config.responseCache;
   const shared =
@@ -184,6 +210,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           ...(config.exports.enabled ? [exportRoutes({ apollo, admit: (request) => auth.context(request), documents: exportDocuments(), maxPageSize: config.limits.maxPageSize, maxConcurrent: config.exports.maxConcurrent, groupFiscalCalendar: () => labels.groupFiscalCalendar(), logger })] : []),
         ],
         ...(trusted ? { prepare: (request: HTTPGraphQLRequest) => trusted.prepare(request) } : {}),
+        ...(around ? { around } : {}),
         observability: { logger, metrics },
       });
       const running = await listen(server, port, host, '/graphql', config.shutdownTimeoutMs, config.drainDelayMs);
@@ -199,6 +226,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           await running.close();
           await apollo.stop();
           circuits?.dispose();
+          admission?.close();
           trusted?.close();
           await shared?.close();
         },

@@ -186,6 +186,44 @@ describe('inbound deduplication', () => {
     expect(graph.calls.items! - before).toBe(2);
   });
 
+  it('answers callers of byte-identical requests at the HTTP layer: each one is logged and counted as the query it sent', async () => {
+    const queries = async () => (await samples(graph.gatewayUrl, 'graphql_requests_total')).filter((sample) => sample.labels.operation_type === 'query' && sample.labels.outcome === 'success').reduce((sum, sample) => sum + sample.value, 0);
+    const before = { queries: await queries(), shared: await shared(graph.gatewayUrl) };
+    const { results, executions } = await concurrently(graph.gatewayUrl, () => ITEMS);
+    expect(executions).toBe(1);
+    for (const result of results) expect(result.body).toEqual(ANSWER);
+    expect((await queries()) - before.queries, 'the callers who joined count as answered queries, not as unknown operations').toBe(N);
+    expect((await shared(graph.gatewayUrl)) - before.shared).toBe(N - 1);
+  });
+
+  it('serializes the one execution for each way of asking: callers accepting another media type get their own', async () => {
+    const accepts = ['application/json', 'application/graphql-response+json'];
+    const { results, executions } = await concurrently(graph.gatewayUrl, () => ITEMS, (index) => ({ accept: accepts[index % 2]! }));
+    expect(executions).toBe(1);
+    for (const [index, result] of results.entries()) {
+      expect(result.body).toEqual(ANSWER);
+      expect(result.headers.get('content-type')).toContain(accepts[index % 2]!);
+    }
+  });
+
+  it('keeps the deadline of a caller who waited for an answer it could not be given: it executes within what is left', async () => {
+    const short = await graph.startGateway({ ...QUIET, REQUEST_TIMEOUT_MS: '1500' });
+    const gate = graph.hold();
+    const first = post(short.url, ITEMS);
+    await gate.reached;
+    await pause(700);
+    const joined = Date.now();
+    const second = post(short.url, ITEMS); // joins the first, which runs out of time at 1500 ms
+    expect((await first).status).toBe(504);
+    const timedOut = await second; // executes on its own, held too, and runs out of its own time
+    const waited = Date.now() - joined;
+    gate.release();
+    expect(timedOut.status).toBe(504);
+    expect(timedOut.body.errors?.[0]?.extensions?.code).toBe('REQUEST_TIMEOUT');
+    expect(waited, 'its deadline counts from its arrival, not again from the first caller timing out').toBeLessThan(1_500 + 400);
+    expect(waited).toBeGreaterThanOrEqual(1_400);
+  });
+
   it('executes a query sent with Cache-Control: no-cache on its own', async () => {
     const { executions } = await concurrently(graph.gatewayUrl, () => ITEMS, (index): Record<string, string> => (index === 0 ? {} : { 'cache-control': 'no-cache' }));
     expect(executions).toBe(N);

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazyModule } from '../../../platform/lazy-module';
 import { ClientGone, type Download } from './download';
 import { INCOMPLETE_MARK, incompleteMessage, type Cell, type Column, type ExportOutcome, type Row, type TableSink } from './table';
 
@@ -12,6 +13,8 @@ interface QueuedStream {
 function queued(stream: QueuedStream): number {
   return (stream._writableState?.length ?? 0) + (stream._readableState?.length ?? 0);
 }
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 /** Rows of a worksheet, the header included (Excel's limit): more rows continue on another sheet. */
 export const XLSX_MAX_ROWS = 1_048_576;
@@ -83,7 +86,7 @@ export class XlsxSink implements TableSink {
       },
     });
     this.output.on('error', () => undefined); // surfaced by write() and finish() as ClientGone
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: this.output, useStyles: true, useSharedStrings: false });
+    this.workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: this.output, useStyles: true, useSharedStrings: false });
     this.workbook.creator = 'CSR federation gateway';
   }
 

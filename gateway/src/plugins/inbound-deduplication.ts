@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLReque
 import type { FormattedExecutionResult } from 'graphql';
 import type { Principal } from '../../../platform/auth';
 import { declaredVariables, sha256, stableJson } from './response-cache';
+import { SharedAnswers, wantsFreshAnswer, type AnswerFlightContext, type SharedAnswersOptions } from './shared-answers';
 
 /**
  * Inbound in-flight deduplication, for any supergraph: identical queries in flight execute once
@@ -23,17 +24,22 @@ import { declaredVariables, sha256, stableJson } from './response-cache';
  *   who joined it and still have time join the next one or execute again (the subgraph calls
  *   still in flight are shared by plugins/deduplicate.ts); a caller whose own deadline passes
  *   while it waits gets its own timeout answer.
+ * - Byte-identical POSTs are answered sooner, at the HTTP layer (plugins/shared-answers.ts, the
+ *   `answers` returned here): this plugin tells it, through the context's `answerFlight`, whether
+ *   the execution that led gives an answer to share.
  * - Ahead of the response cache (server.ts lists this plugin first): the leader looks the cache
  *   up and stores its answer as usual; callers who joined neither look up nor store, so an answer
  *   read before an invalidation is never stored under a later generation.
  */
-export interface InboundDeduplicationOptions {
+export interface InboundDeduplicationOptions<TAdmitted> extends Pick<SharedAnswersOptions<TAdmitted>, 'deadlineMs' | 'timedOut'> {
   /** A caller answered with an execution already in flight. */
   onShared?: () => void;
+  /** The verified caller of an admitted request (plugins/auth.ts). */
+  principalOf(admitted: TAdmitted): Principal | undefined;
 }
 
 /** What the plugin reads from the request context: the verified caller (plugins/auth.ts) and the request's deadline (plugins/limits.ts). */
-export interface InboundDeduplicationContext extends BaseContext {
+export interface InboundDeduplicationContext extends BaseContext, AnswerFlightContext {
   principal?: Principal;
   signal?: AbortSignal;
 }
@@ -77,7 +83,7 @@ export function inboundKey(requestContext: GraphQLRequestContext<InboundDeduplic
 }
 
 function wantsFresh(requestContext: GraphQLRequestContext<BaseContext>): boolean {
-  return /(^|,)\s*(no-cache|no-store|max-age=0)\s*(,|$)/i.test(requestContext.request.http?.headers.get('cache-control') ?? '');
+  return wantsFreshAnswer(requestContext.request.http?.headers.get('cache-control'));
 }
 
 /** The flight's answer, or null when the caller's own deadline passes first. */
@@ -102,9 +108,19 @@ function responseFor(shared: SharedAnswer, requestContext: GraphQLRequestContext
   return { http: { status: shared.status, headers }, body: { kind: 'single', singleResult: { ...shared.result } } };
 }
 
-export function deduplicateInboundRequests<TContext extends InboundDeduplicationContext>(options: InboundDeduplicationOptions = {}): { plugin: ApolloServerPlugin<TContext> } {
+export function deduplicateInboundRequests<TContext extends InboundDeduplicationContext, TAdmitted>(
+  options: InboundDeduplicationOptions<TAdmitted>,
+): { plugin: ApolloServerPlugin<TContext>; answers: SharedAnswers<TAdmitted, TContext> } {
   const flights = new Map<string, Flight>();
   const leaders = new WeakMap<TContext, Flight>();
+  const answers = new SharedAnswers<TAdmitted, TContext>({
+    ...options,
+    callerOf: (admitted, headers) => callerKey(options.principalOf(admitted), headers.authorization),
+  });
+  const clear = () => {
+    flights.clear();
+    answers.clear();
+  };
 
   const settle = (flight: Flight, answer: SharedAnswer | null) => {
     if (flights.get(flight.key) === flight) flights.delete(flight.key);
@@ -114,7 +130,7 @@ export function deduplicateInboundRequests<TContext extends InboundDeduplication
   const plugin: ApolloServerPlugin<TContext> = {
     async serverWillStart() {
       // an execution against the previous supergraph is no answer for a caller of the new one
-      return { schemaDidLoadOrUpdate: () => flights.clear() };
+      return { schemaDidLoadOrUpdate: clear };
     },
     async unexpectedErrorProcessingRequest({ requestContext }) {
       const flight = leaders.get(requestContext.contextValue);
@@ -122,10 +138,14 @@ export function deduplicateInboundRequests<TContext extends InboundDeduplication
     },
     async requestDidStart() {
       let led: Flight | undefined;
+      let shareable = false;
       return {
         async responseForOperation(requestContext) {
-          if (requestContext.operation?.operation !== 'query' || !requestContext.queryHash) return null;
-          if (wantsFresh(requestContext)) return null;
+          if (requestContext.operation?.operation !== 'query' || !requestContext.queryHash || wantsFresh(requestContext)) {
+            requestContext.contextValue.answerFlight?.release();
+            return null;
+          }
+          shareable = true;
           const key = inboundKey(requestContext);
           const { signal } = requestContext.contextValue;
           // an execution that gave no answer to share (its caller's deadline passed): the next one, or our own
@@ -145,14 +165,15 @@ export function deduplicateInboundRequests<TContext extends InboundDeduplication
         },
         async willSendResponse({ response, overallCachePolicy, operation, contextValue }) {
           // a write has its answer: what is in flight began before it
-          if (operation?.operation === 'mutation') flights.clear();
-          if (!led) return;
+          if (operation?.operation === 'mutation') clear();
           // cut short by its own caller's deadline: the others, with time left, execute again
-          const single = response.body.kind === 'single' && !contextValue.signal?.aborted ? response.body.singleResult : null;
+          const single = shareable && response.body.kind === 'single' && !contextValue.signal?.aborted ? response.body.singleResult : null;
+          if (single && contextValue.answerFlight) contextValue.answerFlight.shareable = true;
+          if (!led) return;
           settle(led, single && { result: { ...single }, status: response.http.status, policy: overallCachePolicy.policyIfCacheable(), age: response.http.headers.get('age') });
         },
       };
     },
   };
-  return { plugin };
+  return { plugin, answers };
 }

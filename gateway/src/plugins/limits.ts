@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import type { GraphQLAnswer } from '../../../platform/http';
+import { requestScope } from '../../../platform/logger';
 import { RequestDeadlineExceeded } from '../deadline';
 import { DEFAULT_LIST_SIZE, OPERATION_LIMIT_CODES, limitBreach, measureOperation, type OperationLimits } from '../../../platform/measure-operation';
 
@@ -22,6 +24,27 @@ export const LIMIT_ERROR_CODES = {
 /** The plugin gives each request's context a signal that aborts (with RequestDeadlineExceeded) when the request runs out of time. */
 export interface OperationSignalContext extends BaseContext {
   signal?: AbortSignal;
+  /** When the request runs out of time, epoch ms, if it began before Apollo saw it (a caller that waited for another's answer); else `requestTimeoutMs` from now. */
+  deadlineAt?: number;
+}
+
+/** The error a request out of time leads its answer with. */
+export function timedOutError(requestTimeoutMs: number) {
+  return {
+    message: `The request did not complete within ${requestTimeoutMs} ms: the answer has what had arrived by then, and an error at each field that had not.`,
+    extensions: { code: LIMIT_ERROR_CODES.timeout, limit: requestTimeoutMs },
+  };
+}
+
+/** The HTTP answer of a request that ran out of time before it executed (it waited for another's answer): no data, 504. */
+export function timedOutAnswer(requestTimeoutMs: number): GraphQLAnswer {
+  const error = timedOutError(requestTimeoutMs);
+  const scope = requestScope.getStore();
+  if (scope) {
+    scope.errorCodes = [error.extensions.code];
+    scope.hasData = false;
+  }
+  return { status: 504, headers: [['content-type', 'application/json; charset=utf-8']], body: JSON.stringify({ errors: [error] }) };
 }
 
 /**
@@ -38,7 +61,8 @@ export function limitsPlugin<TContext extends OperationSignalContext>(limits: Qu
   return {
     async requestDidStart({ contextValue }) {
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new RequestDeadlineExceeded(limits.requestTimeoutMs)), limits.requestTimeoutMs);
+      const left = contextValue.deadlineAt === undefined ? limits.requestTimeoutMs : Math.max(0, contextValue.deadlineAt - Date.now());
+      const timer = setTimeout(() => deadline.abort(new RequestDeadlineExceeded(limits.requestTimeoutMs)), left);
       timer.unref();
       contextValue.signal = contextValue.signal ? AbortSignal.any([contextValue.signal, deadline.signal]) : deadline.signal;
 
@@ -53,10 +77,7 @@ export function limitsPlugin<TContext extends OperationSignalContext>(limits: Qu
         async willSendResponse({ response }) {
           clearTimeout(timer);
           if (!deadline.signal.aborted) return;
-          const timedOut = {
-            message: `The request did not complete within ${limits.requestTimeoutMs} ms: the answer has what had arrived by then, and an error at each field that had not.`,
-            extensions: { code: LIMIT_ERROR_CODES.timeout, limit: limits.requestTimeoutMs },
-          };
+          const timedOut = timedOutError(limits.requestTimeoutMs);
           if (response.body.kind !== 'single') {
             response.http.status = 504;
             response.body = { kind: 'single', singleResult: { errors: [timedOut] } };
