@@ -20,7 +20,7 @@ import { SUBGRAPH_NAMES } from '../subgraphs/launch';
 import { loadSeed, type SeedDatabases } from '../seed/load';
 import { benchAuth } from './auth';
 import { failures, graphqlBody, percentile, runLoad, type GraphQLRequest } from './load';
-import { BENCH_DIR, cpuMsOf, freePort, installCleanup, spawnServer, type BenchChild } from './processes';
+import { BENCH_DIR, cpuMsOf, freePort, installCleanup, spawnCsrSubgraph, spawnServer, type BenchChild } from './processes';
 import { replayProxy, type ReplayProxy } from './replay-proxy';
 import { DASHBOARD } from './workloads';
 
@@ -92,17 +92,11 @@ async function projectGateway(name: string, script: string, subgraphUrls: Record
 try {
   const subgraphs = await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
-      const port = await freePort();
-      const child = await spawnServer({
-        name: `subgraph ${name}`,
-        script: 'subgraphs/main.ts',
-        args: [name],
-        env: { ...common, ...auth.reportingEnv(name), MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1' },
+      const { url, child } = await spawnCsrSubgraph(name, {
+        env: { ...common, ...auth.reportingEnv(name), MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix },
         logFile: path.join(LOG_DIR, `cpu-subgraph-${name}.log`),
-        healthUrl: `http://127.0.0.1:${port}/health`,
       });
       children.push(child);
-      const url = `http://127.0.0.1:${port}/graphql`;
       if (values['no-replay']) return [name, url] as const;
       const proxy = await replayProxy(url);
       proxies.push(proxy);

@@ -155,6 +155,20 @@ export async function spawnServer<Info = undefined>(options: SpawnOptions): Prom
   };
 }
 
+/** One CSR subgraph (subgraphs/main.ts `name`) in its own process on a free port of 127.0.0.1. */
+export async function spawnCsrSubgraph(name: string, options: Pick<SpawnOptions, 'env' | 'logFile' | 'nodeArgs'>): Promise<{ url: string; child: BenchChild<undefined> }> {
+  const port = await freePort();
+  const child = await spawnServer({
+    name: `subgraph ${name}`,
+    script: 'subgraphs/main.ts',
+    args: [name],
+    ...options,
+    env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+    healthUrl: `http://127.0.0.1:${port}/health`,
+  });
+  return { url: `http://127.0.0.1:${port}/graphql`, child };
+}
+
 /** For the serve-* entry points: announce, and exit when the parent goes away or asks. */
 export function announceReady(info: unknown, close: () => Promise<void>): void {
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(info)}\n`);

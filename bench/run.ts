@@ -31,7 +31,7 @@ import { isRealMongod } from '../platform/mongo-server';
 import { recordFetches, replayPlan, type RecordedFetch } from './floor';
 import { generateDataset, initiativeCount, participationCount } from './generate';
 import { failures, graphqlBody, percentile, runLoad, type LoadResult, type LoadSpec } from './load';
-import { BENCH_DIR, childPids, freePort, installCleanup, spawnServer, watchResources, type BenchChild } from './processes';
+import { BENCH_DIR, childPids, freePort, installCleanup, spawnCsrSubgraph, spawnServer, watchResources, type BenchChild } from './processes';
 import { summarizeProfile, type ProfileSummary } from './profile';
 import { renderReport, type FetchTiming, type Measured, type RunInfo, type SizeResults } from './report';
 import { BI_PAGE_SIZE, DASHBOARD, DASHBOARD_FISCAL_YEAR, INITIATIVE_LIST, fanOut, recordExpense } from './workloads';
@@ -128,18 +128,13 @@ async function startServers(options: Options, mongoUri: string, prefix: string, 
     if (options.layout === 'split') {
       const subgraphs = await Promise.all(
         SUBGRAPH_NAMES.map(async (name) => {
-          const port = await freePort();
-          const child = await spawnServer({
-            name: `subgraph ${name}`,
-            script: 'subgraphs/main.ts',
-            args: [name],
-            env: { ...common, ...auth.reportingEnv(name), MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1' },
+          const { url, child } = await spawnCsrSubgraph(name, {
+            env: { ...common, ...auth.reportingEnv(name), MONGODB_URI: mongoUri, DATABASE_PREFIX: prefix },
             logFile: logFile(`subgraph-${name}`),
             ...profile(`subgraph-${name}`),
-            healthUrl: `http://127.0.0.1:${port}/health`,
           });
           children.push(child);
-          return { name, url: `http://127.0.0.1:${port}/graphql`, pid: child.pid };
+          return { name, url, pid: child.pid };
         }),
       );
       subgraphUrls = Object.fromEntries(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));

@@ -103,7 +103,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const admission = config.executions ? new ExecutionAdmission(config.executions) : null;
   if (admission) observeExecutionAdmission(metrics.registry, admission);
   // an execution waits for its turn within its request's deadline
-  const admitted = (execute: GraphQLExecution<GatewayContext & AuthContext>): GraphQLExecution<GatewayContext & AuthContext> => {
+  const inTurn = (execute: GraphQLExecution<GatewayContext & AuthContext>): GraphQLExecution<GatewayContext & AuthContext> => {
     if (!admission) return execute;
     return (extra) => {
       const deadlineAt = extra?.deadlineAt ?? Date.now() + requestTimeoutMs;
@@ -112,9 +112,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   };
   // identical requests in flight get one answer, serialized once; the others wait for their turn
   const around = inbound
-    ? (call: GraphQLCall<AuthContext>, execute: GraphQLExecution<GatewayContext & AuthContext>) => inbound.answers.around(call, admitted(execute))
+    ? (call: GraphQLCall<AuthContext>, execute: GraphQLExecution<GatewayContext & AuthContext>) => inbound.answers.around(call, inTurn(execute))
     : admission
-      ? (_call: GraphQLCall<AuthContext>, execute: GraphQLExecution<GatewayContext & AuthContext>) => admitted(execute)()
+      ? (_call: GraphQLCall<AuthContext>, execute: GraphQLExecution<GatewayContext & AuthContext>) => inTurn(execute)()
       : undefined;
   // REDIS_URL: the answers live in Redis, shared by every replica; otherwise in this process
   const { redisUrl, redisTimeoutMs, maxEntries } = config.responseCache;

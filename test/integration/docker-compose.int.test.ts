@@ -13,8 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { generateSigningKey, privateJwkText, publicKeySet } from '../../platform/signing-keys';
-import { es256Issuer } from '../../platform/token-issuer';
+import { deploymentKeys } from '../harness/deployment-keys';
 import { GROUP_SUBGRAPH, SUBSIDIARIES } from '../../subgraphs/common/registry';
 import { renderDockerCompose } from '../../schema/docker-compose';
 
@@ -46,19 +45,7 @@ interface ComposeBinary {
 }
 
 /** The keys compose needs (it cannot make them: `npm run -s keys > .env`), as that command prints them. */
-const signingKey = generateSigningKey('compose-test');
-const identity = es256Issuer();
-const regionalKeys = SUBSIDIARIES.map((subsidiary) => generateSigningKey(subsidiary.code));
-const headquartersKey = generateSigningKey('HQ');
-const KEYS = {
-  GATEWAY_SIGNING_KEY: privateJwkText(signingKey),
-  GATEWAY_PUBLIC_KEYS: publicKeySet([signingKey]),
-  AUTH_JWT_PUBLIC_KEY: identity.verifierEnv.AUTH_JWT_PUBLIC_KEY!,
-  ...Object.fromEntries(regionalKeys.map((key) => [`REGIONAL_SIGNING_KEY_${key.keyId}`, privateJwkText(key)])),
-  REGIONAL_PUBLIC_KEYS: publicKeySet(regionalKeys),
-  HEADQUARTERS_SIGNING_KEY: privateJwkText(headquartersKey),
-  HEADQUARTERS_PUBLIC_KEYS: publicKeySet([headquartersKey]),
-};
+const KEYS = deploymentKeys();
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = KEYS) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in KEYS)));

@@ -11,6 +11,7 @@ import { messages } from './messages';
 import { loadInitiativeTitles, loadRecords, type RecordsPage } from './query';
 import { ProblemsBanner } from '../../components/problems-banner';
 import { AdjustmentsTable } from '../../components/adjustments-table';
+import { PagerButtons } from '../../components/pager-buttons';
 
 type Load = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'loaded'; result: RecordsPage; titles: Map<string, string> };
 
@@ -152,13 +153,9 @@ export function Records() {
             </>
           )}
           <nav class="pager" aria-label={t.page(pageNumber)}>
-            <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-              {t.previous}
-            </button>
-            <span>{t.page(pageNumber)}</span>
-            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page.pageInfo.endCursor])}>
-              {t.next}
-            </button>
+            <PagerButtons cursors={cursors} pageInfo={page.pageInfo} onCursors={setCursors} text={t}>
+              <span>{t.page(pageNumber)}</span>
+            </PagerButtons>
           </nav>
           {page.adjustments.length > 0 && (
             <section class="panel">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatLocale, useMessages } from '../../i18n';
 import { enumLabels } from '../../components/enum-labels';
+import { PagerButtons } from '../../components/pager-buttons';
 import { formatMoney } from '../../money';
 import { loadExpenses, type ExpenseRow, type PageInfo } from './api';
 import { exactNumber, exactPrice } from './exact-number';
@@ -96,12 +97,7 @@ export function ExpenseList({ code, initiativeId, revision, onHistory }: Props) 
       )}
       {page && (cursors.length > 1 || page.pageInfo.hasNextPage) && (
         <div class="toolbar pager">
-          <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            {t.previous}
-          </button>
-          <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page.pageInfo.endCursor])}>
-            {t.next}
-          </button>
+          <PagerButtons cursors={cursors} pageInfo={page.pageInfo} onCursors={setCursors} text={t} />
         </div>
       )}
     </section>

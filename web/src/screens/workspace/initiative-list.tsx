@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useMessages } from '../../i18n';
 import { enumLabels } from '../../components/enum-labels';
+import { PagerButtons } from '../../components/pager-buttons';
 import { href } from '../../router';
 import { loadInitiatives, type InitiativeFilter, type InitiativeSummary, type PageInfo, type ReferenceData } from './api';
 import { messages } from './messages';
@@ -152,12 +153,7 @@ export function InitiativeList({ code, reference, selected, revision }: Props) {
             </table>
           )}
           <div class="toolbar pager">
-            <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-              {t.previous}
-            </button>
-            <button type="button" class="secondary" disabled={!page.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page.pageInfo.endCursor])}>
-              {t.next}
-            </button>
+            <PagerButtons cursors={cursors} pageInfo={page.pageInfo} onCursors={setCursors} text={t} />
           </div>
         </>
       )}
